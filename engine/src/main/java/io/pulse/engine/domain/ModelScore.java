@@ -1,0 +1,103 @@
+package io.pulse.engine.domain;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One user's standing in one model: decayed points as of {@code asOf}, the current band, how many
+ * transitions were emitted (for stable transition ids) and the per-rule counts of the latest UTC
+ * days for daily caps.
+ */
+public record ModelScore(
+    String model,
+    long modelVersion,
+    double points,
+    Instant asOf,
+    String band,
+    long transitions,
+    Map<String, Integer> dailyCounts) {
+
+  public ModelScore {
+    Objects.requireNonNull(model, "model");
+    dailyCounts = dailyCounts == null ? Map.of() : Map.copyOf(dailyCounts);
+  }
+
+  public static ModelScore empty(String model) {
+    return new ModelScore(model, 0, 0, null, null, 0, Map.of());
+  }
+
+  /** The decayed points at {@code at} under {@code scoring}. */
+  public double pointsAt(Instant at, ScoringModel scoring) {
+    return asOf == null ? 0 : scoring.decay(points, asOf, at);
+  }
+
+  /** The moment scoring is evaluated for an event: the event's time, never before what we hold. */
+  Instant evaluationTime(Instant eventTime) {
+    return asOf == null || eventTime.isAfter(asOf) ? eventTime : asOf;
+  }
+
+  int countOn(String day, int rule) {
+    return dailyCounts.getOrDefault(key(day, rule), 0);
+  }
+
+  /** Adds {@code awarded} points earned at {@code eventTime}, decaying what was held before. */
+  ModelAward award(
+      ScoringModel scoring, double awarded, List<Integer> countedRules, Instant eventTime) {
+    double after;
+    Instant asOfAfter;
+    if (asOf == null) {
+      after = awarded;
+      asOfAfter = eventTime;
+    } else if (!eventTime.isBefore(asOf)) {
+      after = scoring.decay(points, asOf, eventTime) + awarded;
+      asOfAfter = eventTime;
+    } else {
+      // A late event: its points have already decayed by the time we hold.
+      after = points + scoring.decay(awarded, eventTime, asOf);
+      asOfAfter = asOf;
+    }
+    return new ModelAward(
+        model, scoring.version(), awarded, countedRules, utcDay(eventTime), after, asOfAfter);
+  }
+
+  ModelScore apply(ModelAward award) {
+    Map<String, Integer> counts = new HashMap<>();
+    LocalDate day = LocalDate.parse(award.day());
+    String keep = day.minusDays(1).toString();
+    for (Map.Entry<String, Integer> entry : dailyCounts.entrySet()) {
+      // Keys start with the ISO day, so string order is day order.
+      if (entry.getKey().compareTo(keep) >= 0) {
+        counts.put(entry.getKey(), entry.getValue());
+      }
+    }
+    for (int rule : award.countedRules()) {
+      counts.merge(key(award.day(), rule), 1, Integer::sum);
+    }
+    return new ModelScore(
+        model,
+        award.modelVersion(),
+        award.pointsAfter(),
+        award.asOfAfter(),
+        band,
+        transitions,
+        counts);
+  }
+
+  ModelScore enter(String newBand) {
+    return new ModelScore(
+        model, modelVersion, points, asOf, newBand, transitions + 1, dailyCounts);
+  }
+
+  static String utcDay(Instant at) {
+    return LocalDate.ofInstant(at, ZoneOffset.UTC).toString();
+  }
+
+  private static String key(String day, int rule) {
+    return day + "#" + rule;
+  }
+}

@@ -1,0 +1,209 @@
+package io.pulse.engine.domain;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * How a model turns a user's events into a score and a band.
+ *
+ * <p>Each matching rule adds its points at the event's time. Points decay exponentially with
+ * {@code halfLifeDays} (no decay when it is null). The decayed points {@code p} map onto the scale
+ * by {@code score = min + (max - min) * (1 - e^(-max(p, 0) / saturationPoints))}: monotone,
+ * {@code min} for no points, and approaching {@code max} as points grow; {@code saturationPoints}
+ * is where a user has covered 63% (1 - 1/e) of the scale.
+ */
+public record ScoringModel(
+    String id,
+    String name,
+    long version,
+    List<ScoringRule> rules,
+    Double halfLifeDays,
+    Scale scale,
+    List<Band> bands,
+    double saturationPoints) {
+
+  public static final double DEFAULT_SATURATION_POINTS = 50;
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+  private static final double SECONDS_PER_DAY = 86_400.0;
+
+  public ScoringModel {
+    Objects.requireNonNull(id, "id");
+    name = name == null ? id : name;
+    rules = rules == null ? List.of() : List.copyOf(rules);
+    scale = scale == null ? Scale.DEFAULT : scale;
+    bands = bands == null ? List.of() : List.copyOf(bands);
+  }
+
+  /** The same model under another version number. */
+  public ScoringModel withVersion(long newVersion) {
+    return new ScoringModel(
+        id, name, newVersion, rules, halfLifeDays, scale, bands, saturationPoints);
+  }
+
+  /** The same content, ignoring the version: a PUT of an unchanged model is not a new version. */
+  public boolean sameDefinitionAs(ScoringModel other) {
+    return withVersion(0).equals(other.withVersion(0));
+  }
+
+  public static boolean isValidId(String id) {
+    return id != null && ID.matcher(id).matches();
+  }
+
+  /** Every way in which this model is unusable, each naming the field at fault. */
+  public List<String> problems() {
+    List<String> problems = new ArrayList<>();
+    if (!isValidId(id)) {
+      problems.add("id must be 1 to 64 letters, digits, '_' or '-', starting with a letter or digit");
+    }
+    if (rules.isEmpty()) {
+      problems.add("rules must contain at least one rule");
+    }
+    for (int i = 0; i < rules.size(); i++) {
+      problems.addAll(rules.get(i).problems("rules[" + i + "]"));
+    }
+    if (halfLifeDays != null && !(halfLifeDays > 0 && Double.isFinite(halfLifeDays))) {
+      problems.add("halfLifeDays must be a positive number of days, was " + halfLifeDays);
+    }
+    if (!(saturationPoints > 0 && Double.isFinite(saturationPoints))) {
+      problems.add("saturationPoints must be positive, was " + saturationPoints);
+    }
+    if (!(Double.isFinite(scale.min()) && Double.isFinite(scale.max()))
+        || scale.min() >= scale.max()) {
+      problems.add(
+          "scale.min must be below scale.max, was " + scale.min() + " and " + scale.max());
+      return problems;
+    }
+    problems.addAll(bandProblems());
+    return problems;
+  }
+
+  private List<String> bandProblems() {
+    List<String> problems = new ArrayList<>();
+    if (bands.isEmpty()) {
+      problems.add("bands must contain at least one band");
+      return problems;
+    }
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < bands.size(); i++) {
+      Band band = bands.get(i);
+      String at = "bands[" + i + "]";
+      if (!band.name().matches("[A-Za-z0-9][A-Za-z0-9_-]{0,63}")) {
+        problems.add(at + ".name must be 1 to 64 letters, digits, '_' or '-'");
+      } else if (band.name().equals("inactive")) {
+        problems.add(at + ".name 'inactive' is reserved for the inactivity segment");
+      } else if (!names.add(band.name())) {
+        problems.add(at + ".name '" + band.name() + "' is used by more than one band");
+      }
+      if (!(band.from() < band.to())) {
+        problems.add(at + " ('" + band.name() + "') must have from < to");
+      }
+    }
+    Band first = bands.get(0);
+    if (first.from() != scale.min()) {
+      problems.add(
+          "bands must start at scale.min "
+              + scale.min()
+              + ", but '"
+              + first.name()
+              + "' starts at "
+              + first.from());
+    }
+    for (int i = 1; i < bands.size(); i++) {
+      Band previous = bands.get(i - 1);
+      Band band = bands.get(i);
+      if (band.from() > previous.to()) {
+        problems.add(
+            "bands have a gap between "
+                + previous.to()
+                + " ('"
+                + previous.name()
+                + "' ends) and "
+                + band.from()
+                + " ('"
+                + band.name()
+                + "' starts)");
+      } else if (band.from() < previous.to()) {
+        problems.add(
+            "bands '"
+                + previous.name()
+                + "' and '"
+                + band.name()
+                + "' overlap between "
+                + band.from()
+                + " and "
+                + previous.to()
+                + " (list bands in ascending order)");
+      }
+    }
+    Band last = bands.get(bands.size() - 1);
+    if (last.to() != scale.max()) {
+      problems.add(
+          "bands must end at scale.max "
+              + scale.max()
+              + ", but '"
+              + last.name()
+              + "' ends at "
+              + last.to());
+    }
+    return problems;
+  }
+
+  /** The score on this model's scale for some decayed points. */
+  public double scoreFor(double points) {
+    double covered = 1 - Math.exp(-Math.max(points, 0) / saturationPoints);
+    return scale.min() + scale.span() * covered;
+  }
+
+  /** The band a score falls into; scores outside the scale fall into the nearest end band. */
+  public String bandFor(double score) {
+    for (int i = 0; i < bands.size() - 1; i++) {
+      if (score < bands.get(i).to()) {
+        return bands.get(i).name();
+      }
+    }
+    return bands.get(bands.size() - 1).name();
+  }
+
+  /** Points held at {@code since}, decayed to {@code until} (not grown when until is earlier). */
+  public double decay(double points, Instant since, Instant until) {
+    if (halfLifeDays == null || points == 0 || !until.isAfter(since)) {
+      return points;
+    }
+    return points * decayFactor(Duration.between(since, until));
+  }
+
+  /** How much of a point is left after {@code elapsed}: {@code 2^(-elapsed / halfLife)}. */
+  public double decayFactor(Duration elapsed) {
+    if (halfLifeDays == null) {
+      return 1.0;
+    }
+    double seconds = elapsed.getSeconds() + elapsed.getNano() / 1e9;
+    return Math.pow(2, -seconds / (halfLifeDays * SECONDS_PER_DAY));
+  }
+
+  /** The model every fresh server starts with. */
+  public static ScoringModel defaultEngagement() {
+    return new ScoringModel(
+        "engagement",
+        "Overall engagement",
+        1,
+        List.of(
+            ScoringRule.of("email_open", Channel.EMAIL, 3),
+            ScoringRule.of("email_click", Channel.EMAIL, 5),
+            ScoringRule.of("push_click", Channel.PUSH, 4),
+            ScoringRule.of("page_view", null, 1),
+            ScoringRule.of("app_session", null, 2),
+            ScoringRule.of("purchase", null, 10),
+            ScoringRule.of("support_contact", null, 2)),
+        30.0,
+        Scale.DEFAULT,
+        List.of(new Band("low", 1, 4), new Band("medium", 4, 7), new Band("high", 7, 10)),
+        DEFAULT_SATURATION_POINTS);
+  }
+}
