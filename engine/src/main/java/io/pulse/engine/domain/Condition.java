@@ -23,7 +23,8 @@ public record Condition(String path, ConditionOperator operator, Object operand)
             || path.equals("channel")
             || path.equals("userId")
             || path.equals("eventId");
-    if (!eventField && !(path.startsWith("properties.") && path.length() > "properties.".length())) {
+    if (!eventField
+        && !(path.startsWith("properties.") && path.length() > "properties.".length())) {
       return Optional.of(
           "condition path '"
               + path

@@ -89,8 +89,7 @@ public record ModelScore(
   }
 
   ModelScore enter(String newBand) {
-    return new ModelScore(
-        model, modelVersion, points, asOf, newBand, transitions + 1, dailyCounts);
+    return new ModelScore(model, modelVersion, points, asOf, newBand, transitions + 1, dailyCounts);
   }
 
   static String utcDay(Instant at) {

@@ -12,11 +12,11 @@ import java.util.regex.Pattern;
 /**
  * How a model turns a user's events into a score and a band.
  *
- * <p>Each matching rule adds its points at the event's time. Points decay exponentially with
- * {@code halfLifeDays} (no decay when it is null). The decayed points {@code p} map onto the scale
- * by {@code score = min + (max - min) * (1 - e^(-max(p, 0) / saturationPoints))}: monotone,
- * {@code min} for no points, and approaching {@code max} as points grow; {@code saturationPoints}
- * is where a user has covered 63% (1 - 1/e) of the scale.
+ * <p>Each matching rule adds its points at the event's time. Points decay exponentially with {@code
+ * halfLifeDays} (no decay when it is null). The decayed points {@code p} map onto the scale by
+ * {@code score = min + (max - min) * (1 - e^(-max(p, 0) / saturationPoints))}: monotone, {@code
+ * min} for no points, and approaching {@code max} as points grow; {@code saturationPoints} is where
+ * a user has covered 63% (1 - 1/e) of the scale.
  */
 public record ScoringModel(
     String id,
@@ -59,7 +59,8 @@ public record ScoringModel(
   public List<String> problems() {
     List<String> problems = new ArrayList<>();
     if (!isValidId(id)) {
-      problems.add("id must be 1 to 64 letters, digits, '_' or '-', starting with a letter or digit");
+      problems.add(
+          "id must be 1 to 64 letters, digits, '_' or '-', starting with a letter or digit");
     }
     if (rules.isEmpty()) {
       problems.add("rules must contain at least one rule");
@@ -75,8 +76,7 @@ public record ScoringModel(
     }
     if (!(Double.isFinite(scale.min()) && Double.isFinite(scale.max()))
         || scale.min() >= scale.max()) {
-      problems.add(
-          "scale.min must be below scale.max, was " + scale.min() + " and " + scale.max());
+      problems.add("scale.min must be below scale.max, was " + scale.min() + " and " + scale.max());
       return problems;
     }
     problems.addAll(bandProblems());

@@ -4,9 +4,9 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A user moved from one band of a model to another ({@code from} is null for the first band).
- * The id is stable: the same user, model and transition count always give the same id, so
- * consumers can de-duplicate replays.
+ * A user moved from one band of a model to another ({@code from} is null for the first band). The
+ * id is stable: the same user, model and transition count always give the same id, so consumers can
+ * de-duplicate replays.
  */
 public record SegmentTransition(
     String id,

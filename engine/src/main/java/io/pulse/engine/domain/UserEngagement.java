@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything Pulse knows about one user: per model standing, customer metrics, and the recent
- * event ids used to recognise retries. Immutable; every change returns a new instance.
+ * Everything Pulse knows about one user: per model standing, customer metrics, and the recent event
+ * ids used to recognise retries. Immutable; every change returns a new instance.
  */
 public record UserEngagement(
     String userId,
@@ -28,7 +28,10 @@ public record UserEngagement(
 
   public static UserEngagement empty(String userId, int recentEventIdCapacity) {
     return new UserEngagement(
-        userId, Map.of(), CustomerMetrics.none(), RecentEventIds.withCapacity(recentEventIdCapacity));
+        userId,
+        Map.of(),
+        CustomerMetrics.none(),
+        RecentEventIds.withCapacity(recentEventIdCapacity));
   }
 
   public boolean hasEvents() {

@@ -24,8 +24,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  *
  * <p>A request is split into one command per user. Replies from all entities go to a single
  * long-lived receiver that matches them by correlation id, so there is no ask (and no temporary
- * actor) per user or per event. The number of unacknowledged events on this node is bounded:
- * beyond it a request is refused at once rather than queued without limit.
+ * actor) per user or per event. The number of unacknowledged events on this node is bounded: beyond
+ * it a request is refused at once rather than queued without limit.
  */
 public final class EventIngestion {
 

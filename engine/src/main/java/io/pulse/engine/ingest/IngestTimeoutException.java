@@ -1,8 +1,8 @@
 package io.pulse.engine.ingest;
 
 /**
- * Not every group of a request was confirmed durable in time. Some may have been; a retry with
- * the same event ids is safe because entities recognise ids they have already seen.
+ * Not every group of a request was confirmed durable in time. Some may have been; a retry with the
+ * same event ids is safe because entities recognise ids they have already seen.
  */
 public final class IngestTimeoutException extends RuntimeException {
 

@@ -13,9 +13,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 
 /**
- * This node's copy of the models in force, read on every event without a round trip. It follows
- * the {@link ModelRegistry} through the cluster-wide topic and re-reads the registry periodically,
- * so a missed announcement heals within one refresh interval.
+ * This node's copy of the models in force, read on every event without a round trip. It follows the
+ * {@link ModelRegistry} through the cluster-wide topic and re-reads the registry periodically, so a
+ * missed announcement heals within one refresh interval.
  */
 public final class ModelCatalog implements Supplier<ScoringModels> {
 
@@ -45,7 +45,8 @@ public final class ModelCatalog implements Supplier<ScoringModels> {
   }
 
   /** Starts following the registry of {@code tenant} on this node. */
-  public static ModelCatalog follow(ActorSystem<?> system, String tenant, Duration refreshInterval) {
+  public static ModelCatalog follow(
+      ActorSystem<?> system, String tenant, Duration refreshInterval) {
     ModelCatalog catalog = new ModelCatalog();
     system.systemActorOf(
         follower(catalog, tenant, refreshInterval), "model-catalog-" + tenant, Props.empty());

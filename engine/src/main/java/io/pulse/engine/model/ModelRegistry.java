@@ -85,7 +85,8 @@ public final class ModelRegistry
   private final ActorRef<Topic.Command<ModelCatalogRevision>> topic;
 
   public static void init(ActorSystem<?> system) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, context -> create(context.getEntityId())));
+    ClusterSharding.get(system)
+        .init(Entity.of(ENTITY_KEY, context -> create(context.getEntityId())));
   }
 
   public static EntityRef<Command> refFor(ActorSystem<?> system, String tenant) {
@@ -117,7 +118,9 @@ public final class ModelRegistry
         .forAnyState()
         .onCommand(PutModel.class, this::onPut)
         .onCommand(DeleteModel.class, this::onDelete)
-        .onCommand(GetCatalog.class, (state, command) -> Effect().reply(command.replyTo(), state.catalog()))
+        .onCommand(
+            GetCatalog.class,
+            (state, command) -> Effect().reply(command.replyTo(), state.catalog()))
         .build();
   }
 
@@ -133,13 +136,16 @@ public final class ModelRegistry
               command.replyTo(),
               StatusReply.success(new ModelPut(existing, false, false, state.revision())));
     }
-    ScoringModel stored = command.model().withVersion(existing == null ? 1 : existing.version() + 1);
+    ScoringModel stored =
+        command.model().withVersion(existing == null ? 1 : existing.version() + 1);
     return Effect()
         .persist(new ModelStored(stored))
         .thenRun(this::announce)
         .thenReply(
             command.replyTo(),
-            after -> StatusReply.success(new ModelPut(stored, existing == null, true, after.revision())));
+            after ->
+                StatusReply.success(
+                    new ModelPut(stored, existing == null, true, after.revision())));
   }
 
   private ReplyEffect<Event, State> onDelete(State state, DeleteModel command) {

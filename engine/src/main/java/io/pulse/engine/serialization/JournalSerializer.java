@@ -18,8 +18,8 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
 import org.apache.pekko.serialization.jackson.JacksonObjectMapperProvider;
 
 /**
- * Jackson CBOR for everything that is stored, under stable type names rather than class names,
- * so that classes can be moved or renamed without breaking the journal.
+ * Jackson CBOR for everything that is stored, under stable type names rather than class names, so
+ * that classes can be moved or renamed without breaking the journal.
  */
 public final class JournalSerializer extends SerializerWithStringManifest {
 
@@ -31,12 +31,18 @@ public final class JournalSerializer extends SerializerWithStringManifest {
 
   private static final Map<String, Class<?>> TYPES =
       Map.of(
-          EVENT_RECORDED, ScoredEvent.class,
-          SEGMENT_TRANSITION, SegmentTransition.class,
-          "user-state", UserEngagement.class,
-          "model-stored", ModelRegistry.ModelStored.class,
-          "model-removed", ModelRegistry.ModelRemoved.class,
-          "model-registry-state", ModelRegistry.State.class);
+          EVENT_RECORDED,
+          ScoredEvent.class,
+          SEGMENT_TRANSITION,
+          SegmentTransition.class,
+          "user-state",
+          UserEngagement.class,
+          "model-stored",
+          ModelRegistry.ModelStored.class,
+          "model-removed",
+          ModelRegistry.ModelRemoved.class,
+          "model-registry-state",
+          ModelRegistry.State.class);
 
   private final Map<Class<?>, String> manifests;
   private final Map<String, ObjectReader> readers;

@@ -26,8 +26,8 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
- * One end user: scores every event the moment it arrives and journals the accepted events
- * together with the band transitions they cause, in one write per command.
+ * One end user: scores every event the moment it arrives and journals the accepted events together
+ * with the band transitions they cause, in one write per command.
  */
 public final class UserEntity
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -67,8 +67,7 @@ public final class UserEntity
   public static void init(
       ActorSystem<?> system, Supplier<ScoringModels> models, UserEntitySettings settings) {
     ClusterSharding.get(system)
-        .init(
-            Entity.of(ENTITY_KEY, context -> create(context.getEntityId(), models, settings)));
+        .init(Entity.of(ENTITY_KEY, context -> create(context.getEntityId(), models, settings)));
   }
 
   public static Behavior<Command> create(
@@ -86,12 +85,15 @@ public final class UserEntity
     return separator < 0 ? entityId : entityId.substring(separator + 1);
   }
 
+  /**
+   * {@code user|<tenant>|<userId>}. User ids may themselves contain '|', which {@link
+   * PersistenceId#of(String, String)} refuses, so the id is composed here.
+   */
   public static PersistenceId persistenceIdOf(String entityId) {
-    return PersistenceId.of(ENTITY_KEY.name(), entityId);
+    return PersistenceId.ofUniqueId(ENTITY_KEY.name() + "|" + entityId);
   }
 
-  private UserEntity(
-      String entityId, Supplier<ScoringModels> models, UserEntitySettings settings) {
+  private UserEntity(String entityId, Supplier<ScoringModels> models, UserEntitySettings settings) {
     super(
         persistenceIdOf(entityId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
@@ -110,7 +112,8 @@ public final class UserEntity
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(RecordEvents.class, this::onRecordEvents)
-        .onCommand(GetEngagement.class, (state, command) -> Effect().reply(command.replyTo(), state))
+        .onCommand(
+            GetEngagement.class, (state, command) -> Effect().reply(command.replyTo(), state))
         .build();
   }
 

@@ -1,0 +1,134 @@
+package io.pulse.api.http;
+
+import static org.apache.pekko.http.javadsl.server.Directives.*;
+
+import io.pulse.api.json.TransitionView;
+import io.pulse.engine.domain.SegmentTransition;
+import io.pulse.engine.user.UserEntity;
+import io.pulse.persistence.TaggedEventFeed;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Predicate;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.persistence.query.EventEnvelope;
+
+/** {@code GET /v1/transitions}: transitions in journal order, resumable by offset. */
+public final class TransitionRoutes {
+
+  /** A page of transitions; {@code next} is the offset to pass as {@code after} next time. */
+  public record TransitionPage(List<TransitionView> transitions, long next) {}
+
+  /** How many journal pages one request may scan while a filter skips transitions. */
+  private static final int MAX_PAGES_PER_REQUEST = 20;
+
+  private final TaggedEventFeed feed;
+  private final JsonResponses responses;
+  private final HttpSettings settings;
+
+  public TransitionRoutes(TaggedEventFeed feed, JsonResponses responses, HttpSettings settings) {
+    this.feed = feed;
+    this.responses = responses;
+    this.settings = settings;
+  }
+
+  public Route route() {
+    return path(
+        "transitions",
+        () ->
+            get(
+                () ->
+                    parameterMap(
+                        parameters -> {
+                          long after;
+                          int limit;
+                          try {
+                            after = longParameter(parameters, "after", 0, 0, Long.MAX_VALUE);
+                            limit =
+                                (int)
+                                    longParameter(
+                                        parameters,
+                                        "limit",
+                                        100,
+                                        1,
+                                        settings.maxTransitionsPerPage());
+                          } catch (Problem.Raised raised) {
+                            return complete(responses.problem(raised.problem()));
+                          }
+                          Predicate<SegmentTransition> filter = filterOf(parameters);
+                          return completeWithFuture(
+                              collect(after, limit, filter, new ArrayList<>(), 0)
+                                  .thenApply(page -> responses.json(200, page))
+                                  .exceptionally(
+                                      failure -> PulseRoutes.unavailable(responses, failure)));
+                        })));
+  }
+
+  /** Filters by model, band (entered), cause and user; each is optional. */
+  public static Predicate<SegmentTransition> filterOf(Map<String, String> parameters) {
+    Optional<String> model = Optional.ofNullable(parameters.get("model"));
+    Optional<String> band = Optional.ofNullable(parameters.get("band"));
+    Optional<String> cause = Optional.ofNullable(parameters.get("cause"));
+    Optional<String> user = Optional.ofNullable(parameters.get("user"));
+    return transition ->
+        model.map(transition.model()::equals).orElse(true)
+            && band.map(name -> name.equals(transition.to())).orElse(true)
+            && cause.map(transition.cause().wireName()::equals).orElse(true)
+            && user.map(transition.userId()::equals).orElse(true);
+  }
+
+  private CompletionStage<TransitionPage> collect(
+      long after,
+      int limit,
+      Predicate<SegmentTransition> filter,
+      List<TransitionView> collected,
+      int pagesScanned) {
+    int wanted = limit - collected.size();
+    return feed.page(UserEntity.TRANSITION_TAG, after, wanted)
+        .thenCompose(
+            envelopes -> {
+              long next = after;
+              for (EventEnvelope envelope : envelopes) {
+                next = TaggedEventFeed.offsetOf(envelope);
+                if (envelope.event() instanceof SegmentTransition transition
+                    && filter.test(transition)) {
+                  collected.add(TransitionView.of(transition, next));
+                }
+              }
+              boolean exhausted = envelopes.size() < wanted;
+              if (exhausted
+                  || collected.size() >= limit
+                  || pagesScanned + 1 >= MAX_PAGES_PER_REQUEST) {
+                return CompletableFuture.completedFuture(new TransitionPage(collected, next));
+              }
+              return collect(next, limit, filter, collected, pagesScanned + 1);
+            });
+  }
+
+  static long longParameter(
+      Map<String, String> parameters, String name, long fallback, long min, long max) {
+    String text = parameters.get(name);
+    if (text == null) {
+      return fallback;
+    }
+    try {
+      long value = Long.parseLong(text);
+      if (value < min || value > max) {
+        throw invalid(name, "between " + min + " and " + max);
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw invalid(name, "a whole number");
+    }
+  }
+
+  private static Problem.Raised invalid(String name, String expected) {
+    return Problem.of(
+            400, "invalid-parameter", "Invalid parameter", "'" + name + "' must be " + expected)
+        .raise();
+  }
+
+}

@@ -1,0 +1,189 @@
+package io.pulse.api.json;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.pulse.engine.domain.Band;
+import io.pulse.engine.domain.Channel;
+import io.pulse.engine.domain.Condition;
+import io.pulse.engine.domain.ConditionOperator;
+import io.pulse.engine.domain.Scale;
+import io.pulse.engine.domain.ScoringModel;
+import io.pulse.engine.domain.ScoringRule;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A scoring model as it travels over HTTP (see API.md). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ModelDocument(
+    String id,
+    String name,
+    Long version,
+    List<RuleDocument> rules,
+    Double halfLifeDays,
+    ScaleDocument scale,
+    List<BandDocument> bands,
+    Double saturationPoints) {
+
+  /** One scoring rule; {@code where} maps a dotted path to operator/operand pairs. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record RuleDocument(
+      String event,
+      String channel,
+      Double points,
+      Map<String, Map<String, Object>> where,
+      Integer dailyCap) {}
+
+  /** The score range. */
+  public record ScaleDocument(Double min, Double max) {}
+
+  /** A named half-open score range. */
+  public record BandDocument(String name, Double from, Double to) {}
+
+  public static ModelDocument of(ScoringModel model) {
+    List<RuleDocument> rules = new ArrayList<>();
+    for (ScoringRule rule : model.rules()) {
+      Map<String, Map<String, Object>> where = null;
+      if (!rule.where().isEmpty()) {
+        where = new LinkedHashMap<>();
+        for (Condition condition : rule.where()) {
+          where
+              .computeIfAbsent(condition.path(), path -> new LinkedHashMap<>())
+              .put(condition.operator().wireName(), condition.operand());
+        }
+      }
+      rules.add(
+          new RuleDocument(
+              rule.event(),
+              rule.channel() == null ? null : rule.channel().wireName(),
+              rule.points(),
+              where,
+              rule.dailyCap()));
+    }
+    List<BandDocument> bands =
+        model.bands().stream()
+            .map(band -> new BandDocument(band.name(), band.from(), band.to()))
+            .toList();
+    return new ModelDocument(
+        model.id(),
+        model.name(),
+        model.version(),
+        rules,
+        model.halfLifeDays(),
+        new ScaleDocument(model.scale().min(), model.scale().max()),
+        bands,
+        model.saturationPoints());
+  }
+
+  /**
+   * The domain model this document describes for {@code pathId}, or every problem found in it:
+   * shape problems here, rule problems from the domain's own validation.
+   */
+  public Result toModel(String pathId) {
+    List<String> problems = new ArrayList<>();
+    if (id != null && !id.equals(pathId)) {
+      problems.add("id '" + id + "' differs from the id in the path '" + pathId + "'");
+    }
+    if (rules == null) {
+      problems.add("rules is required");
+    }
+    if (bands == null) {
+      problems.add("bands is required");
+    }
+    List<ScoringRule> domainRules = new ArrayList<>();
+    if (rules != null) {
+      for (int i = 0; i < rules.size(); i++) {
+        ruleOf(rules.get(i), "rules[" + i + "]", problems).ifPresent(domainRules::add);
+      }
+    }
+    List<Band> domainBands = new ArrayList<>();
+    if (bands != null) {
+      for (int i = 0; i < bands.size(); i++) {
+        BandDocument band = bands.get(i);
+        if (band == null || band.name() == null || band.from() == null || band.to() == null) {
+          problems.add("bands[" + i + "] needs name, from and to");
+        } else {
+          domainBands.add(new Band(band.name(), band.from(), band.to()));
+        }
+      }
+    }
+    Scale domainScale = Scale.DEFAULT;
+    if (scale != null) {
+      if (scale.min() == null || scale.max() == null) {
+        problems.add("scale needs min and max");
+      } else {
+        domainScale = new Scale(scale.min(), scale.max());
+      }
+    }
+    if (!problems.isEmpty()) {
+      return new Result(null, problems);
+    }
+    ScoringModel model =
+        new ScoringModel(
+            pathId,
+            name,
+            0,
+            domainRules,
+            halfLifeDays,
+            domainScale,
+            domainBands,
+            saturationPoints == null ? ScoringModel.DEFAULT_SATURATION_POINTS : saturationPoints);
+    List<String> domainProblems = model.problems();
+    return domainProblems.isEmpty() ? new Result(model, List.of()) : new Result(null, domainProblems);
+  }
+
+  private static Optional<ScoringRule> ruleOf(
+      RuleDocument rule, String at, List<String> problems) {
+    if (rule == null) {
+      problems.add(at + " must be an object");
+      return Optional.empty();
+    }
+    int before = problems.size();
+    if (rule.event() == null) {
+      problems.add(at + ".event is required");
+    }
+    if (rule.points() == null) {
+      problems.add(at + ".points is required");
+    }
+    Channel channel = null;
+    if (rule.channel() != null) {
+      channel = Channel.fromWireName(rule.channel()).orElse(null);
+      if (channel == null) {
+        problems.add(
+            at + ".channel '" + rule.channel() + "' is not one of " + Channel.wireNames());
+      }
+    }
+    List<Condition> conditions = new ArrayList<>();
+    if (rule.where() != null) {
+      for (Map.Entry<String, Map<String, Object>> path : rule.where().entrySet()) {
+        if (path.getValue() == null || path.getValue().isEmpty()) {
+          problems.add(at + ".where." + path.getKey() + " needs at least one operator");
+          continue;
+        }
+        for (Map.Entry<String, Object> test : path.getValue().entrySet()) {
+          Optional<ConditionOperator> operator = ConditionOperator.fromWireName(test.getKey());
+          if (operator.isEmpty()) {
+            problems.add(
+                at
+                    + ".where."
+                    + path.getKey()
+                    + ": unknown operator '"
+                    + test.getKey()
+                    + "' (eq, ne, in, gt, gte, lt, lte, exists)");
+          } else {
+            conditions.add(new Condition(path.getKey(), operator.get(), test.getValue()));
+          }
+        }
+      }
+    }
+    if (problems.size() > before) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new ScoringRule(rule.event(), channel, rule.points(), conditions, rule.dailyCap()));
+  }
+
+  /** A model, or the problems that prevent it. */
+  public record Result(ScoringModel model, List<String> problems) {}
+}

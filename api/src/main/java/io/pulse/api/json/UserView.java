@@ -1,0 +1,79 @@
+package io.pulse.api.json;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.pulse.engine.domain.CustomerMetrics;
+import io.pulse.engine.domain.ModelStanding;
+import io.pulse.engine.domain.ScoringModel;
+import io.pulse.engine.domain.ScoringModels;
+import io.pulse.engine.domain.UserEngagement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A user as {@code GET /v1/users/{id}} shows it: every score is the value now. */
+public record UserView(
+    String userId, Map<String, ScoreView> scores, List<String> segments, MetricsView metrics) {
+
+  /** One model's standing. */
+  public record ScoreView(double score, String band, double points, String updatedAt) {}
+
+  /** Customer metrics; absent figures (no orders yet) are left out. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record MetricsView(
+      long events,
+      long orders,
+      double revenue,
+      Double averageOrderValue,
+      double purchaseFrequency,
+      boolean repeatPurchaser,
+      Long daysSinceLastPurchase,
+      String firstSeen,
+      String lastSeen) {}
+
+  public static UserView of(UserEngagement user, ScoringModels models, Instant now) {
+    Map<String, ScoreView> scores = new LinkedHashMap<>();
+    List<String> segments = new ArrayList<>();
+    for (ScoringModel model : models.all()) {
+      ModelStanding standing = user.standingIn(model, now);
+      scores.put(
+          model.id(),
+          new ScoreView(
+              standing.score(),
+              standing.band(),
+              standing.points(),
+              text(standing.updatedAt())));
+      segments.add(model.id() + ":" + standing.band());
+    }
+    CustomerMetrics metrics = user.metrics();
+    return new UserView(
+        user.userId(),
+        scores,
+        segments,
+        new MetricsView(
+            metrics.events(),
+            metrics.orders(),
+            money(metrics.revenue()),
+            metrics.averageOrderValue().isPresent()
+                ? money(metrics.averageOrderValue().getAsDouble())
+                : null,
+            metrics.purchaseFrequency(now),
+            metrics.repeatPurchaser(),
+            metrics.lastPurchaseAt() == null
+                ? null
+                : Duration.between(metrics.lastPurchaseAt(), now).toDays(),
+            text(metrics.firstSeen()),
+            text(metrics.lastSeen())));
+  }
+
+  /** Sums of order amounts are shown in cents, without binary floating-point noise. */
+  static double money(double value) {
+    return Math.round(value * 100) / 100.0;
+  }
+
+  private static String text(Instant at) {
+    return at == null ? null : at.toString();
+  }
+}
