@@ -1,0 +1,106 @@
+package io.pulse.persistence.testing;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.pulse.persistence.DatabaseKind;
+import io.pulse.persistence.DatabaseSchema;
+import io.pulse.persistence.DatabaseSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A fresh embedded H2 file database in its own temporary data directory, laid out exactly as the
+ * server's default (empty {@code pulse.db.url}) creates it.
+ */
+public final class H2TestDatabase implements TestDatabase {
+
+  private final Path dataDirectory;
+  private final Config pulseSettings;
+  private final DatabaseSettings settings;
+
+  private H2TestDatabase(Path dataDirectory, Config pulseSettings, DatabaseSettings settings) {
+    this.dataDirectory = dataDirectory;
+    this.pulseSettings = pulseSettings;
+    this.settings = settings;
+  }
+
+  /** Creates the directory and applies the schema through the server's start-up path. */
+  public static H2TestDatabase create() {
+    Path dataDirectory;
+    try {
+      dataDirectory = Files.createTempDirectory("pulse-h2-test-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create a temporary H2 data directory", e);
+    }
+    Config pulseSettings =
+        ConfigFactory.parseMap(
+            Map.of(
+                "pulse.data-dir", dataDirectory.toString(),
+                "pulse.db.url", "",
+                "pulse.db.user", "",
+                "pulse.db.password", "",
+                "pulse.db.create-schema", "on"),
+            "H2 test database");
+    DatabaseSettings settings = DatabaseSettings.from(ConfigFactory.load(pulseSettings));
+    DatabaseSchema.createIfEnabled(settings);
+    return new H2TestDatabase(dataDirectory, pulseSettings, settings);
+  }
+
+  public Path dataDirectory() {
+    return dataDirectory;
+  }
+
+  @Override
+  public DatabaseKind kind() {
+    return DatabaseKind.H2;
+  }
+
+  @Override
+  public String jdbcUrl() {
+    return settings.jdbcUrl();
+  }
+
+  @Override
+  public String user() {
+    return settings.user();
+  }
+
+  @Override
+  public String password() {
+    return settings.password();
+  }
+
+  @Override
+  public Config pulseSettings() {
+    return pulseSettings;
+  }
+
+  @Override
+  public DatabaseSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public void close() {
+    if (!Files.exists(dataDirectory)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dataDirectory)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot delete H2 test database " + dataDirectory, e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "H2TestDatabase[" + dataDirectory + "]";
+  }
+}
