@@ -54,8 +54,10 @@ public record BehaviouralEvent(
     }
     if (PURCHASE.equals(type) && properties.containsKey("amount")) {
       Object amount = properties.get("amount");
-      if (!(amount instanceof Number number) || number.doubleValue() < 0) {
-        return Optional.of("properties.amount of a purchase must be a non-negative number");
+      if (!(amount instanceof Number number)
+          || !Double.isFinite(number.doubleValue())
+          || number.doubleValue() < 0) {
+        return Optional.of("properties.amount of a purchase must be a non-negative finite number");
       }
     }
     return Optional.empty();

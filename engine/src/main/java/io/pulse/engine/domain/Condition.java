@@ -79,7 +79,7 @@ public record Condition(String path, ConditionOperator operator, Object operand)
   private boolean ordered(Object value) {
     int comparison;
     if (value instanceof Number left && operand instanceof Number right) {
-      comparison = decimal(left).compareTo(decimal(right));
+      comparison = compareNumbers(left, right);
     } else if (value instanceof String left && operand instanceof String right) {
       comparison = left.compareTo(right);
     } else {
@@ -100,9 +100,20 @@ public record Condition(String path, ConditionOperator operator, Object operand)
   /** Numbers compare by value whatever their Java type (JSON gives Integer, Long or Double). */
   private static boolean sameValue(Object left, Object right) {
     if (left instanceof Number a && right instanceof Number b) {
-      return decimal(a).compareTo(decimal(b)) == 0;
+      return compareNumbers(a, b) == 0;
     }
     return Objects.equals(left, right);
+  }
+
+  /**
+   * Exact for integers and decimals of any size; infinities (a JSON number too large for a double)
+   * compare as doubles, since BigDecimal cannot hold them.
+   */
+  private static int compareNumbers(Number left, Number right) {
+    if (!Double.isFinite(left.doubleValue()) || !Double.isFinite(right.doubleValue())) {
+      return Double.compare(left.doubleValue(), right.doubleValue());
+    }
+    return decimal(left).compareTo(decimal(right));
   }
 
   private static BigDecimal decimal(Number number) {

@@ -41,6 +41,21 @@ public record ModelScore(
     return asOf == null || eventTime.isAfter(asOf) ? eventTime : asOf;
   }
 
+  /** How many UTC days of rule counts are kept: a capped rule counts events up to 7 days late. */
+  static final int CAP_DAYS = 7;
+
+  /**
+   * Whether the counts of {@code day} are still kept. A capped rule does not count an event of a
+   * forgotten day, since it cannot know whether that day's cap was already reached.
+   */
+  boolean keepsCountsOf(String day) {
+    return asOf == null || day.compareTo(oldestKeptDay(asOf)) >= 0;
+  }
+
+  private static String oldestKeptDay(Instant newest) {
+    return LocalDate.ofInstant(newest, ZoneOffset.UTC).minusDays(CAP_DAYS - 1).toString();
+  }
+
   int countOn(String day, int rule) {
     return dailyCounts.getOrDefault(key(day, rule), 0);
   }
@@ -67,8 +82,7 @@ public record ModelScore(
 
   ModelScore apply(ModelAward award) {
     Map<String, Integer> counts = new HashMap<>();
-    LocalDate day = LocalDate.parse(award.day());
-    String keep = day.minusDays(1).toString();
+    String keep = oldestKeptDay(award.asOfAfter());
     for (Map.Entry<String, Integer> entry : dailyCounts.entrySet()) {
       // Keys start with the ISO day, so string order is day order.
       if (entry.getKey().compareTo(keep) >= 0) {

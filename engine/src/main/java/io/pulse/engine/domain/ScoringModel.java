@@ -199,7 +199,7 @@ public record ScoringModel(
             ScoringRule.of("push_click", Channel.PUSH, 4),
             ScoringRule.of("page_view", null, 1),
             ScoringRule.of("app_session", null, 2),
-            ScoringRule.of("purchase", null, 10),
+            new ScoringRule("purchase", null, 10, List.of(), 3),
             ScoringRule.of("support_contact", null, 2)),
         30.0,
         Scale.DEFAULT,

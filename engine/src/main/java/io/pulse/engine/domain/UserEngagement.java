@@ -53,31 +53,49 @@ public record UserEngagement(
         continue;
       }
       accepted++;
+      // A band left by decay alone since the last event is a decay transition, not the event's.
+      for (ScoringModel model : models.all()) {
+        ModelScore standing = state.scoreIn(model.id());
+        if (standing.band() != null
+            && standing.asOf() != null
+            && event.timestamp().isAfter(standing.asOf())) {
+          state = state.moveIfBandChanged(model, event.timestamp(), TransitionCause.DECAY, changes);
+        }
+      }
       ScoredEvent scored = state.score(event, models);
       changes.add(scored);
       state = state.apply(scored);
       for (ScoringModel model : models.all()) {
-        ModelScore standing = state.scoreIn(model.id());
-        Instant at = standing.evaluationTime(event.timestamp());
-        double score = model.scoreFor(standing.pointsAt(at, model));
-        String band = model.bandFor(score);
-        if (!band.equals(standing.band())) {
-          SegmentTransition transition =
-              new SegmentTransition(
-                  SegmentTransition.idFor(userId, model.id(), standing.transitions() + 1),
-                  userId,
-                  model.id(),
-                  standing.band(),
-                  band,
-                  score,
-                  at,
-                  TransitionCause.EVENT);
-          changes.add(transition);
-          state = state.apply(transition);
-        }
+        Instant at = state.scoreIn(model.id()).evaluationTime(event.timestamp());
+        state = state.moveIfBandChanged(model, at, TransitionCause.EVENT, changes);
       }
     }
     return new Recording(state, changes, accepted, duplicates);
+  }
+
+  /**
+   * Emits a transition into {@code changes} if the band at {@code at} differs from the held one.
+   */
+  private UserEngagement moveIfBandChanged(
+      ScoringModel model, Instant at, TransitionCause cause, List<EngagementChange> changes) {
+    ModelScore standing = scoreIn(model.id());
+    double score = model.scoreFor(standing.pointsAt(at, model));
+    String band = model.bandFor(score);
+    if (band.equals(standing.band())) {
+      return this;
+    }
+    SegmentTransition transition =
+        new SegmentTransition(
+            SegmentTransition.idFor(userId, model.id(), standing.transitions() + 1),
+            userId,
+            model.id(),
+            standing.band(),
+            band,
+            score,
+            at,
+            cause);
+    changes.add(transition);
+    return apply(transition);
   }
 
   /** The points one event earns in every model whose rules it matches. */
@@ -92,7 +110,8 @@ public record UserEngagement(
       for (int i = 0; i < rules.size(); i++) {
         ScoringRule rule = rules.get(i);
         if (rule.matches(event)
-            && (rule.dailyCap() == null || standing.countOn(day, i) < rule.dailyCap())) {
+            && (rule.dailyCap() == null
+                || (standing.keepsCountsOf(day) && standing.countOn(day, i) < rule.dailyCap()))) {
           points += rule.points();
           if (counted == null) {
             counted = new ArrayList<>(1);

@@ -122,8 +122,13 @@ class SegmentTransitionTest {
     Instant later = T0.plus(java.time.Duration.ofDays(1));
     Recording recording = user.record(List.of(emailOpen(later)), models);
 
-    // then
-    SegmentTransition transition = recording.transitions().get(0);
+    // then decay alone first took the user down, and the event then lifted them to high
+    List<SegmentTransition> transitions = recording.transitions();
+    assertEquals(2, transitions.size());
+    assertEquals(TransitionCause.DECAY, transitions.get(0).cause());
+    assertEquals(daily.scoreFor(20), transitions.get(0).score(), 1e-9);
+    SegmentTransition transition = transitions.get(1);
+    assertEquals(TransitionCause.EVENT, transition.cause());
     assertEquals("high", transition.to());
     assertEquals(daily.scoreFor(60), transition.score(), 1e-9);
     assertEquals(recording.state().standingIn(daily, later).score(), transition.score(), 1e-12);
