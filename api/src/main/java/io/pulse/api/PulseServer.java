@@ -95,8 +95,7 @@ public final class PulseServer {
               .bind(routes.route())
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS)
-              .addToCoordinatedShutdown(
-                  config.getDuration("pulse.http.shutdown-deadline"), system);
+              .addToCoordinatedShutdown(config.getDuration("pulse.http.shutdown-deadline"), system);
       log.info("Pulse listening on http://{}:{}", http.host(), binding.localAddress().getPort());
       return new PulseServer(system, binding);
     } catch (Exception e) {
@@ -117,7 +116,10 @@ public final class PulseServer {
   public void stop(Duration timeout) {
     system.terminate();
     try {
-      system.getWhenTerminated().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      system
+          .getWhenTerminated()
+          .toCompletableFuture()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("Pulse did not stop within " + timeout, e);
     }

@@ -16,7 +16,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.util.ByteString;
 
 /** {@code POST /v1/events}: one event or a batch, answered once every accepted event is durable. */
@@ -90,7 +89,8 @@ public final class EventRoutes {
       // Scoring without the models would record wrong scores; the client retries shortly.
       return CompletableFuture.completedFuture(
           responses.retryLater(
-              Problem.of(503, "starting", "Starting", "this node has not loaded the scoring models yet"),
+              Problem.of(
+                  503, "starting", "Starting", "this node has not loaded the scoring models yet"),
               settings.retryAfter()));
     }
     return ingestion

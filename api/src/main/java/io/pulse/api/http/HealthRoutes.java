@@ -47,7 +47,9 @@ public final class HealthRoutes {
         "health",
         () ->
             concat(
-                path("alive", () -> get(() -> complete(responses.json(200, Map.of("status", "alive"))))),
+                path(
+                    "alive",
+                    () -> get(() -> complete(responses.json(200, Map.of("status", "alive"))))),
                 path("ready", () -> get(() -> completeWithFuture(readiness())))));
   }
 

@@ -134,10 +134,7 @@ public final class ModelRoutes {
       return CompletableFuture.completedFuture(
           responses.problem(
               Problem.of(
-                      400,
-                      "invalid-model",
-                      "Invalid model",
-                      String.join("; ", result.problems()))
+                      400, "invalid-model", "Invalid model", String.join("; ", result.problems()))
                   .withErrors(result.problems())));
     }
     return registry
@@ -148,7 +145,8 @@ public final class ModelRoutes {
               if (reply.isError()) {
                 return CompletableFuture.completedFuture(
                     responses.problem(
-                        Problem.of(400, "invalid-model", "Invalid model", reply.getError().getMessage())));
+                        Problem.of(
+                            400, "invalid-model", "Invalid model", reply.getError().getMessage())));
               }
               ModelRegistry.ModelPut put = reply.getValue();
               return current()

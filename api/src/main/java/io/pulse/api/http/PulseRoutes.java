@@ -72,7 +72,11 @@ public final class PulseRoutes {
     Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
     if (cause instanceof TimeoutException) {
       return responses.problem(
-          Problem.of(503, "unavailable", "Temporarily unavailable", "the request timed out: " + cause.getMessage()));
+          Problem.of(
+              503,
+              "unavailable",
+              "Temporarily unavailable",
+              "the request timed out: " + cause.getMessage()));
     }
     return unexpected(responses, cause);
   }
@@ -80,6 +84,10 @@ public final class PulseRoutes {
   static HttpResponse unexpected(JsonResponses responses, Throwable failure) {
     log.error("Unexpected failure while serving a request", failure);
     return responses.problem(
-        Problem.of(500, "internal-error", "Internal error", "an unexpected error occurred; it was logged"));
+        Problem.of(
+            500,
+            "internal-error",
+            "Internal error",
+            "an unexpected error occurred; it was logged"));
   }
 }

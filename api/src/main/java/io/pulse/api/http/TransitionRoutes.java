@@ -130,5 +130,4 @@ public final class TransitionRoutes {
             400, "invalid-parameter", "Invalid parameter", "'" + name + "' must be " + expected)
         .raise();
   }
-
 }

@@ -60,7 +60,11 @@ public final class UserRoutes {
   private HttpResponse view(String userId, UserEngagement user) {
     if (!user.hasEvents()) {
       return responses.problem(
-          Problem.of(404, "user-not-found", "User not found", "no event was ever recorded for user '" + userId + "'"));
+          Problem.of(
+              404,
+              "user-not-found",
+              "User not found",
+              "no event was ever recorded for user '" + userId + "'"));
     }
     return responses.json(200, UserView.of(user, catalog.get(), clock.instant()));
   }

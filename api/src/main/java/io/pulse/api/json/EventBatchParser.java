@@ -41,7 +41,8 @@ public final class EventBatchParser {
     try (JsonParser parser = factory.createParser(body)) {
       JsonToken first = parser.nextToken();
       if (first == null) {
-        throw Problem.of(400, "empty-body", "Empty body", "the body must be an event or an array of events")
+        throw Problem.of(
+                400, "empty-body", "Empty body", "the body must be an event or an array of events")
             .raise();
       }
       List<BehaviouralEvent> valid = new ArrayList<>();
@@ -91,7 +92,8 @@ public final class EventBatchParser {
             .raise();
       }
       if (parser.nextToken() != null) {
-        throw Problem.of(400, "invalid-json", "Malformed JSON", "unexpected content after the JSON value")
+        throw Problem.of(
+                400, "invalid-json", "Malformed JSON", "unexpected content after the JSON value")
             .raise();
       }
       return new ParsedEvents(valid, rejected, total, array);
@@ -171,7 +173,10 @@ public final class EventBatchParser {
       try {
         at = parseInstant(timestamp);
       } catch (DateTimeParseException e) {
-        problem = "timestamp '" + timestamp + "' is not an ISO-8601 date-time such as 2026-11-22T10:00:00Z";
+        problem =
+            "timestamp '"
+                + timestamp
+                + "' is not an ISO-8601 date-time such as 2026-11-22T10:00:00Z";
       }
     }
     if (problem != null) {

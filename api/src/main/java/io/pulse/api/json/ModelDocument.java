@@ -130,11 +130,12 @@ public record ModelDocument(
             domainBands,
             saturationPoints == null ? ScoringModel.DEFAULT_SATURATION_POINTS : saturationPoints);
     List<String> domainProblems = model.problems();
-    return domainProblems.isEmpty() ? new Result(model, List.of()) : new Result(null, domainProblems);
+    return domainProblems.isEmpty()
+        ? new Result(model, List.of())
+        : new Result(null, domainProblems);
   }
 
-  private static Optional<ScoringRule> ruleOf(
-      RuleDocument rule, String at, List<String> problems) {
+  private static Optional<ScoringRule> ruleOf(RuleDocument rule, String at, List<String> problems) {
     if (rule == null) {
       problems.add(at + " must be an object");
       return Optional.empty();
@@ -150,8 +151,7 @@ public record ModelDocument(
     if (rule.channel() != null) {
       channel = Channel.fromWireName(rule.channel()).orElse(null);
       if (channel == null) {
-        problems.add(
-            at + ".channel '" + rule.channel() + "' is not one of " + Channel.wireNames());
+        problems.add(at + ".channel '" + rule.channel() + "' is not one of " + Channel.wireNames());
       }
     }
     List<Condition> conditions = new ArrayList<>();

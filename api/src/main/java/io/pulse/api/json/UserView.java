@@ -41,10 +41,7 @@ public record UserView(
       scores.put(
           model.id(),
           new ScoreView(
-              standing.score(),
-              standing.band(),
-              standing.points(),
-              text(standing.updatedAt())));
+              standing.score(), standing.band(), standing.points(), text(standing.updatedAt())));
       segments.add(model.id() + ":" + standing.band());
     }
     CustomerMetrics metrics = user.metrics();
