@@ -16,6 +16,7 @@ import io.pulse.engine.ingest.IngestSettings;
 import io.pulse.engine.model.ModelCatalog;
 import io.pulse.engine.model.ModelRegistry;
 import io.pulse.engine.user.UserEntity;
+import io.pulse.engine.user.UserEntityObserver;
 import io.pulse.engine.user.UserEntitySettings;
 import io.pulse.persistence.DatabaseSchema;
 import io.pulse.persistence.DatabaseSettings;
@@ -65,7 +66,8 @@ public final class PulseServer {
       ModelRegistry.init(system);
       ModelCatalog catalog =
           ModelCatalog.follow(system, tenant, config.getDuration("pulse.models.refresh-interval"));
-      UserEntity.init(system, catalog, UserEntitySettings.fromConfig(config));
+      UserEntity.init(
+          system, catalog, UserEntitySettings.fromConfig(config), UserEntityObserver.NONE);
 
       HttpSettings http = HttpSettings.fromConfig(config);
       ObjectMapper mapper =

@@ -14,16 +14,19 @@ import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * One end user: scores every event the moment it arrives and journals the accepted events together
@@ -62,17 +65,37 @@ public final class UserEntity
   private final String userId;
   private final Supplier<ScoringModels> models;
   private final UserEntitySettings settings;
+  private final UserEntityObserver observer;
+
+  /** Registers the entity type with sharding on this node, unobserved. */
+  public static void init(
+      ActorSystem<?> system, Supplier<ScoringModels> models, UserEntitySettings settings) {
+    init(system, models, settings, UserEntityObserver.NONE);
+  }
 
   /** Registers the entity type with sharding on this node. */
   public static void init(
-      ActorSystem<?> system, Supplier<ScoringModels> models, UserEntitySettings settings) {
+      ActorSystem<?> system,
+      Supplier<ScoringModels> models,
+      UserEntitySettings settings,
+      UserEntityObserver observer) {
     ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_KEY, context -> create(context.getEntityId(), models, settings)));
+        .init(
+            Entity.of(
+                ENTITY_KEY, context -> create(context.getEntityId(), models, settings, observer)));
+  }
+
+  public static Behavior<Command> create(
+      String entityId,
+      Supplier<ScoringModels> models,
+      UserEntitySettings settings,
+      UserEntityObserver observer) {
+    return new UserEntity(entityId, models, settings, observer);
   }
 
   public static Behavior<Command> create(
       String entityId, Supplier<ScoringModels> models, UserEntitySettings settings) {
-    return new UserEntity(entityId, models, settings);
+    return create(entityId, models, settings, UserEntityObserver.NONE);
   }
 
   /** The entity id leaves room for tenants: {@code <tenant>|<userId>}. */
@@ -93,13 +116,18 @@ public final class UserEntity
     return PersistenceId.ofUniqueId(ENTITY_KEY.name() + "|" + entityId);
   }
 
-  private UserEntity(String entityId, Supplier<ScoringModels> models, UserEntitySettings settings) {
+  private UserEntity(
+      String entityId,
+      Supplier<ScoringModels> models,
+      UserEntitySettings settings,
+      UserEntityObserver observer) {
     super(
         persistenceIdOf(entityId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
     this.userId = userIdOf(entityId);
     this.models = models;
     this.settings = settings;
+    this.observer = observer;
   }
 
   @Override
@@ -119,18 +147,40 @@ public final class UserEntity
 
   private ReplyEffect<EngagementChange, UserEngagement> onRecordEvents(
       UserEngagement state, RecordEvents command) {
+    long received = System.nanoTime();
     Recording recording = state.record(command.events(), models.get());
     Recorded reply =
         new Recorded(command.correlationId(), recording.accepted(), recording.duplicates());
     if (recording.changes().isEmpty()) {
+      observer.recorded(0, recording.duplicates(), 0, 0);
       return Effect().reply(command.replyTo(), reply);
     }
-    return Effect().persist(recording.changes()).thenReply(command.replyTo(), after -> reply);
+    int transitions = recording.changes().size() - recording.accepted();
+    return Effect()
+        .persist(recording.changes())
+        .thenReply(
+            command.replyTo(),
+            after -> {
+              observer.recorded(
+                  recording.accepted(),
+                  recording.duplicates(),
+                  transitions,
+                  System.nanoTime() - received);
+              return reply;
+            });
   }
 
   @Override
   public EventHandler<UserEngagement, EngagementChange> eventHandler() {
     return newEventHandlerBuilder().forAnyState().onAnyEvent(UserEngagement::apply);
+  }
+
+  @Override
+  public SignalHandler<UserEngagement> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> observer.started())
+        .onSignal(PostStop.instance(), state -> observer.stopped())
+        .build();
   }
 
   @Override
