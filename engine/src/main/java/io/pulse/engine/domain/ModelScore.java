@@ -20,15 +20,46 @@ public record ModelScore(
     Instant asOf,
     String band,
     long transitions,
-    Map<String, Integer> dailyCounts) {
+    Map<String, Integer> dailyCounts,
+    boolean inactive) {
 
   public ModelScore {
     Objects.requireNonNull(model, "model");
     dailyCounts = dailyCounts == null ? Map.of() : Map.copyOf(dailyCounts);
   }
 
+  /** A standing of an active user. */
+  public ModelScore(
+      String model,
+      long modelVersion,
+      double points,
+      Instant asOf,
+      String band,
+      long transitions,
+      Map<String, Integer> dailyCounts) {
+    this(model, modelVersion, points, asOf, band, transitions, dailyCounts, false);
+  }
+
   public static ModelScore empty(String model) {
-    return new ModelScore(model, 0, 0, null, null, 0, Map.of());
+    return new ModelScore(model, 0, 0, null, null, 0, Map.of(), false);
+  }
+
+  /** The same standing with points, counts and version from a replay of the user's history. */
+  ModelScore replacedBy(ModelScore replayed, boolean nowInactive) {
+    return new ModelScore(
+        model,
+        replayed.modelVersion,
+        replayed.points,
+        replayed.asOf,
+        band,
+        transitions,
+        replayed.dailyCounts,
+        nowInactive);
+  }
+
+  /** Nothing left of the model but the transition count, which keeps transition ids unique. */
+  ModelScore forgotten() {
+    return new ModelScore(model, 0, 0, null, null, transitions, Map.of(), false);
   }
 
   /** The decayed points at {@code at} under {@code scoring}. */
@@ -99,11 +130,23 @@ public record ModelScore(
         award.asOfAfter(),
         band,
         transitions,
-        counts);
+        counts,
+        inactive);
   }
 
-  ModelScore enter(String newBand) {
-    return new ModelScore(model, modelVersion, points, asOf, newBand, transitions + 1, dailyCounts);
+  /** Follows a transition: into a band, or into or out of the inactive segment. */
+  ModelScore follow(SegmentTransition transition) {
+    boolean nowInactive = inactive;
+    String nowBand = band;
+    if (SegmentTransition.INACTIVE.equals(transition.to())) {
+      nowInactive = true;
+    } else if (SegmentTransition.INACTIVE.equals(transition.from())) {
+      nowInactive = false;
+    } else {
+      nowBand = transition.to();
+    }
+    return new ModelScore(
+        model, modelVersion, points, asOf, nowBand, transitions + 1, dailyCounts, nowInactive);
   }
 
   static String utcDay(Instant at) {

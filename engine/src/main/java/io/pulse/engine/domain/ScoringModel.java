@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -26,7 +27,8 @@ public record ScoringModel(
     Double halfLifeDays,
     Scale scale,
     List<Band> bands,
-    double saturationPoints) {
+    double saturationPoints,
+    InactivityThreshold inactiveAfter) {
 
   public static final double DEFAULT_SATURATION_POINTS = 50;
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
@@ -40,10 +42,23 @@ public record ScoringModel(
     bands = bands == null ? List.of() : List.copyOf(bands);
   }
 
+  /** A model without an inactivity threshold. */
+  public ScoringModel(
+      String id,
+      String name,
+      long version,
+      List<ScoringRule> rules,
+      Double halfLifeDays,
+      Scale scale,
+      List<Band> bands,
+      double saturationPoints) {
+    this(id, name, version, rules, halfLifeDays, scale, bands, saturationPoints, null);
+  }
+
   /** The same model under another version number. */
   public ScoringModel withVersion(long newVersion) {
     return new ScoringModel(
-        id, name, newVersion, rules, halfLifeDays, scale, bands, saturationPoints);
+        id, name, newVersion, rules, halfLifeDays, scale, bands, saturationPoints, inactiveAfter);
   }
 
   /** The same content, ignoring the version: a PUT of an unchanged model is not a new version. */
@@ -168,6 +183,50 @@ public record ScoringModel(
       }
     }
     return bands.get(bands.size() - 1).name();
+  }
+
+  /** The decayed points at which the score reaches {@code score}; the inverse of scoreFor. */
+  public double pointsForScore(double score) {
+    double covered = (score - scale.min()) / scale.span();
+    if (covered <= 0) {
+      return 0;
+    }
+    if (covered >= 1) {
+      return Double.POSITIVE_INFINITY;
+    }
+    return -saturationPoints * Math.log(1 - covered);
+  }
+
+  /**
+   * When decay alone takes {@code points}, held at {@code asOf}, below the floor of {@code band};
+   * empty for the lowest band, an unknown band, or a model without decay.
+   */
+  public Optional<Instant> decayLeaves(String band, double points, Instant asOf) {
+    int index = bandIndex(band);
+    if (halfLifeDays == null || asOf == null || index <= 0) {
+      return Optional.empty();
+    }
+    double floor = pointsForScore(bands.get(index).from());
+    if (!(floor > 0) || points <= floor) {
+      return Optional.of(asOf);
+    }
+    double seconds = halfLifeDays * SECONDS_PER_DAY * (Math.log(points / floor) / Math.log(2));
+    return Optional.of(asOf.plusNanos((long) Math.ceil(seconds * 1e9)));
+  }
+
+  /** The band right below {@code band}, or null for the lowest or an unknown band. */
+  public String bandBelow(String band) {
+    int index = bandIndex(band);
+    return index <= 0 ? null : bands.get(index - 1).name();
+  }
+
+  private int bandIndex(String band) {
+    for (int i = 0; i < bands.size(); i++) {
+      if (bands.get(i).name().equals(band)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Points held at {@code since}, decayed to {@code until} (not grown when until is earlier). */

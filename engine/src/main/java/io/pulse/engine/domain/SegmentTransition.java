@@ -19,6 +19,9 @@ public record SegmentTransition(
     TransitionCause cause)
     implements EngagementChange {
 
+  /** The segment name of users without a qualifying event for the model's inactiveAfter. */
+  public static final String INACTIVE = "inactive";
+
   public SegmentTransition {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(userId, "userId");

@@ -126,7 +126,9 @@ class SegmentTransitionTest {
     List<SegmentTransition> transitions = recording.transitions();
     assertEquals(2, transitions.size());
     assertEquals(TransitionCause.DECAY, transitions.get(0).cause());
-    assertEquals(daily.scoreFor(20), transitions.get(0).score(), 1e-9);
+    // dated when decay crossed the band's floor, with the score at that moment
+    assertEquals(4.0, transitions.get(0).score(), 1e-9);
+    assertTrue(transitions.get(0).at().isAfter(T0) && transitions.get(0).at().isBefore(later));
     SegmentTransition transition = transitions.get(1);
     assertEquals(TransitionCause.EVENT, transition.cause());
     assertEquals("high", transition.to());
