@@ -1,0 +1,250 @@
+package io.pulse.engine.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.pulse.engine.EngineTestConfig;
+import io.pulse.engine.domain.BehaviouralEvent;
+import io.pulse.engine.domain.Channel;
+import io.pulse.engine.user.UserEntity;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Ingestion against stand-in user entities that report what they receive, and that answer, or never
+ * answer when their user id starts with "silent".
+ */
+class EventIngestionTest {
+
+  private static final String TENANT = "t1";
+  private static final int MAX_IN_FLIGHT_EVENTS = 6;
+  private static final Duration TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final Instant T0 = Instant.parse("2026-03-02T09:00:00Z");
+
+  /** What a stand-in entity received. */
+  private record Received(String entityId, UserEntity.RecordEvents command) {}
+
+  private static ActorTestKit testKit;
+  private static TestProbe<Received> received;
+  private static EventIngestion ingestion;
+
+  @BeforeAll
+  static void startNode() {
+    testKit =
+        ActorTestKit.create(
+            "EventIngestionTest",
+            EngineTestConfig.resolve(
+                ConfigFactory.parseString("pekko.actor.serialize-messages = off")
+                    .withFallback(EngineTestConfig.selfJoinedCluster())
+                    .withFallback(EngineTestConfig.engine())));
+    ActorSystem<Void> system = testKit.system();
+    received = testKit.createTestProbe();
+    EngineTestConfig.joinSelf(system);
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(
+                UserEntity.ENTITY_KEY,
+                context -> standIn(context.getEntityId(), received.getRef())));
+    ingestion =
+        new EventIngestion(system, new IngestSettings(TENANT, MAX_IN_FLIGHT_EVENTS, TIMEOUT));
+    // Sharding is ready once one entity has answered; later tests then do not pay for it.
+    TestProbe<UserEntity.Recorded> warmUp = testKit.createTestProbe();
+    ClusterSharding.get(system)
+        .entityRefFor(UserEntity.ENTITY_KEY, UserEntity.entityId(TENANT, "warm-up"))
+        .tell(new UserEntity.RecordEvents(-1, List.of(), warmUp.getRef()));
+    warmUp.receiveMessage(Duration.ofSeconds(20));
+    received.receiveMessage(WAIT);
+  }
+
+  @AfterAll
+  static void stopNode() {
+    testKit.shutdownTestKit();
+  }
+
+  @AfterEach
+  void nothingIsLeftInFlight() {
+    assertEquals(0, ingestion.inFlightEvents());
+  }
+
+  private static Behavior<UserEntity.Command> standIn(String entityId, ActorRef<Received> monitor) {
+    return Behaviors.receive(UserEntity.Command.class)
+        .onMessage(
+            UserEntity.RecordEvents.class,
+            command -> {
+              monitor.tell(new Received(entityId, command));
+              if (!UserEntity.userIdOf(entityId).startsWith("silent")) {
+                int duplicates =
+                    (int)
+                        command.events().stream()
+                            .filter(event -> event.eventId().startsWith("dup"))
+                            .count();
+                command
+                    .replyTo()
+                    .tell(
+                        new UserEntity.Recorded(
+                            command.correlationId(),
+                            command.events().size() - duplicates,
+                            duplicates));
+              }
+              return Behaviors.same();
+            })
+        .build();
+  }
+
+  private static BehaviouralEvent event(String eventId, String userId) {
+    return new BehaviouralEvent(eventId, userId, "page_view", Channel.WEB, T0, Map.of());
+  }
+
+  private static Map<String, UserEntity.RecordEvents> receive(int commands) {
+    Map<String, UserEntity.RecordEvents> byEntity = new HashMap<>();
+    for (Received message : received.receiveSeveralMessages(commands, WAIT)) {
+      assertNull(byEntity.put(message.entityId(), message.command()), "one command per user");
+    }
+    return byEntity;
+  }
+
+  private static <T> T await(CompletableFuture<T> future) throws Exception {
+    return future.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  private static Throwable failureOf(CompletableFuture<?> future) {
+    ExecutionException failure =
+        assertThrows(
+            ExecutionException.class, () -> future.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+    return failure.getCause();
+  }
+
+  @Test
+  void eachUserGetsOneCommandWithItsEventsInOrder() throws Exception {
+    BehaviouralEvent a1 = event("g-1", "g-ann");
+    BehaviouralEvent b1 = event("g-2", "g-bob");
+    BehaviouralEvent a2 = event("g-3", "g-ann");
+    BehaviouralEvent c1 = event("g-4", "g|cat");
+    BehaviouralEvent b2 = event("dup-g-5", "g-bob");
+
+    IngestResult result =
+        await(ingestion.ingest(List.of(a1, b1, a2, c1, b2)).toCompletableFuture());
+
+    assertEquals(new IngestResult(4, 1), result);
+    Map<String, UserEntity.RecordEvents> commands = receive(3);
+    assertEquals(List.of(a1, a2), commands.get("t1|g-ann").events());
+    assertEquals(List.of(b1, b2), commands.get("t1|g-bob").events());
+    assertEquals(List.of(c1), commands.get("t1|g|cat").events());
+    assertEquals(
+        1,
+        commands.values().stream()
+            .mapToLong(UserEntity.RecordEvents::correlationId)
+            .distinct()
+            .count(),
+        "one correlation id per request");
+  }
+
+  @Test
+  void anEmptyRequestCompletesAtOnceWithoutMessages() throws Exception {
+    CompletableFuture<IngestResult> result = ingestion.ingest(List.of()).toCompletableFuture();
+
+    assertTrue(result.isDone());
+    assertEquals(new IngestResult(0, 0), result.get());
+    received.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  @Test
+  void aUserThatNeverAnswersTimesTheRequestOut() {
+    CompletableFuture<IngestResult> result =
+        ingestion
+            .ingest(List.of(event("t-1", "t-answers"), event("t-2", "silent-t")))
+            .toCompletableFuture();
+
+    assertEquals(2, receive(2).size());
+    assertFalse(result.isDone(), "still waiting for the silent user");
+    assertInstanceOf(IngestTimeoutException.class, failureOf(result));
+    assertEquals(0, ingestion.inFlightEvents());
+  }
+
+  @Test
+  void unacknowledgedEventsBoundTheNodeUntilAnsweredOrTimedOut() throws Exception {
+    CompletableFuture<IngestResult> pending =
+        ingestion
+            .ingest(
+                List.of(
+                    event("b-1", "silent-b"),
+                    event("b-2", "silent-b"),
+                    event("b-3", "silent-b"),
+                    event("b-4", "silent-b")))
+            .toCompletableFuture();
+    assertEquals(4, ingestion.inFlightEvents());
+
+    CompletableFuture<IngestResult> tooMany =
+        ingestion
+            .ingest(List.of(event("b-5", "b-dan"), event("b-6", "b-dan"), event("b-7", "b-dan")))
+            .toCompletableFuture();
+    CompletableFuture<IngestResult> fits =
+        ingestion
+            .ingest(List.of(event("b-8", "b-eli"), event("b-9", "b-eli")))
+            .toCompletableFuture();
+
+    assertTrue(tooMany.isCompletedExceptionally(), "refused at once");
+    assertInstanceOf(IngestOverloadedException.class, failureOf(tooMany));
+    assertEquals(new IngestResult(2, 0), await(fits));
+    assertEquals(4, ingestion.inFlightEvents());
+
+    assertInstanceOf(IngestTimeoutException.class, failureOf(pending));
+    assertEquals(0, ingestion.inFlightEvents());
+    List<BehaviouralEvent> full =
+        List.of(
+            event("b-10", "b-dan"),
+            event("b-11", "b-dan"),
+            event("b-12", "b-dan"),
+            event("b-13", "b-fin"),
+            event("b-14", "b-fin"),
+            event("b-15", "b-fin"));
+    assertEquals(new IngestResult(6, 0), await(ingestion.ingest(full).toCompletableFuture()));
+    Map<String, UserEntity.RecordEvents> commands = receive(4);
+    assertEquals(
+        List.of("t1|b-dan", "t1|b-eli", "t1|b-fin", "t1|silent-b"),
+        commands.keySet().stream().sorted().toList());
+  }
+
+  @Test
+  void aRequestLargerThanTheLimitIsRefusedEvenWhenIdle() {
+    List<BehaviouralEvent> request =
+        List.of(
+            event("o-1", "o-gus"),
+            event("o-2", "o-gus"),
+            event("o-3", "o-gus"),
+            event("o-4", "o-gus"),
+            event("o-5", "o-gus"),
+            event("o-6", "o-gus"),
+            event("o-7", "o-gus"));
+
+    CompletableFuture<IngestResult> result = ingestion.ingest(request).toCompletableFuture();
+
+    assertTrue(result.isCompletedExceptionally());
+    assertInstanceOf(IngestOverloadedException.class, failureOf(result));
+    received.expectNoMessage(Duration.ofMillis(100));
+  }
+}

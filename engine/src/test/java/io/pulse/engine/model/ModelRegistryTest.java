@@ -1,0 +1,216 @@
+package io.pulse.engine.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pulse.engine.EngineTestConfig;
+import io.pulse.engine.domain.Band;
+import io.pulse.engine.domain.Channel;
+import io.pulse.engine.domain.Condition;
+import io.pulse.engine.domain.ConditionOperator;
+import io.pulse.engine.domain.Scale;
+import io.pulse.engine.domain.ScoringModel;
+import io.pulse.engine.domain.ScoringModels;
+import io.pulse.engine.domain.ScoringRule;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ModelRegistryTest {
+
+  private static ActorTestKit testKit;
+  private static EventSourcedBehaviorTestKit<
+          ModelRegistry.Command, ModelRegistry.Event, ModelRegistry.State>
+      registry;
+
+  @BeforeAll
+  static void startSystem() {
+    testKit =
+        ActorTestKit.create(
+            "ModelRegistryTest",
+            EngineTestConfig.resolve(
+                EngineTestConfig.engine().withFallback(EventSourcedBehaviorTestKit.config())));
+    registry =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(),
+            ModelRegistry.create("acme"),
+            EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
+  }
+
+  @AfterAll
+  static void stopSystem() {
+    testKit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void clearJournal() {
+    registry.clear();
+  }
+
+  /** A valid model other than the default; {@code points} varies its definition. */
+  private static ScoringModel loyalty(long version, double points) {
+    return new ScoringModel(
+        "loyalty",
+        "Loyalty",
+        version,
+        List.of(
+            ScoringRule.of("purchase", null, points),
+            new ScoringRule(
+                "page_view",
+                Channel.WEB,
+                1,
+                List.of(new Condition("properties.path", ConditionOperator.EQ, "/rewards")),
+                3)),
+        14.0,
+        Scale.DEFAULT,
+        List.of(new Band("cold", 1, 5), new Band("warm", 5, 10)),
+        20);
+  }
+
+  private static CommandResultWithReply<
+          ModelRegistry.Command,
+          ModelRegistry.Event,
+          ModelRegistry.State,
+          StatusReply<ModelRegistry.ModelPut>>
+      put(ScoringModel model) {
+    return registry.runCommand(replyTo -> new ModelRegistry.PutModel(model, replyTo));
+  }
+
+  private static CommandResultWithReply<
+          ModelRegistry.Command,
+          ModelRegistry.Event,
+          ModelRegistry.State,
+          ModelRegistry.ModelDeleted>
+      delete(String modelId) {
+    return registry.runCommand(replyTo -> new ModelRegistry.DeleteModel(modelId, replyTo));
+  }
+
+  @Test
+  void aFreshRegistryHoldsTheDefaultModel() {
+    var result = registry.<ModelCatalogRevision>runCommand(ModelRegistry.GetCatalog::new);
+
+    assertTrue(result.hasNoEvents());
+    assertEquals(
+        new ModelCatalogRevision(0, ScoringModels.of(ScoringModel.defaultEngagement())),
+        result.reply());
+    ScoringModel engagement = result.reply().models().get("engagement").orElseThrow();
+    assertEquals(1, engagement.version());
+  }
+
+  @Test
+  void aNewModelIsStoredAsVersionOne() {
+    var result = put(loyalty(0, 5));
+
+    ScoringModel stored = loyalty(1, 5);
+    assertEquals(
+        StatusReply.success(new ModelRegistry.ModelPut(stored, true, true, 1)), result.reply());
+    assertEquals(List.of(new ModelRegistry.ModelStored(stored)), result.events());
+    assertEquals(
+        new ModelRegistry.State(
+            1, ScoringModels.of(ScoringModel.defaultEngagement(), loyalty(1, 5))),
+        result.state());
+  }
+
+  @Test
+  void aChangedDefinitionBecomesTheNextVersion() {
+    put(loyalty(0, 5));
+
+    // The version a client sends is ignored: the registry numbers versions itself.
+    var result = put(loyalty(7, 8));
+
+    ScoringModel stored = loyalty(2, 8);
+    assertEquals(
+        StatusReply.success(new ModelRegistry.ModelPut(stored, false, true, 2)), result.reply());
+    assertEquals(List.of(new ModelRegistry.ModelStored(stored)), result.events());
+    assertEquals(stored, result.state().models().get("loyalty").orElseThrow());
+  }
+
+  @Test
+  void anIdenticalDefinitionIsUnchangedAndPersistsNothing() {
+    put(loyalty(0, 5));
+
+    var result = put(loyalty(3, 5));
+
+    assertEquals(
+        StatusReply.success(new ModelRegistry.ModelPut(loyalty(1, 5), false, false, 1)),
+        result.reply());
+    assertTrue(result.hasNoEvents(), () -> "persisted " + result.events());
+    assertEquals(1, result.state().revision());
+  }
+
+  @Test
+  void anInvalidModelIsRefusedWithItsProblems() {
+    ScoringModel invalid =
+        new ScoringModel("bad model", null, 0, List.of(), null, Scale.DEFAULT, List.of(), 50);
+
+    var result = put(invalid);
+
+    assertTrue(result.reply().isError());
+    String message = result.reply().getError().getMessage();
+    assertTrue(message.contains("id must be"), message);
+    assertTrue(message.contains("rules must contain at least one rule"), message);
+    assertTrue(message.contains("bands must contain at least one band"), message);
+    assertTrue(result.hasNoEvents());
+    assertEquals(0, result.state().revision());
+  }
+
+  @Test
+  void deleteAnswersWhetherTheModelWasFound() {
+    put(loyalty(0, 5));
+
+    var found = delete("loyalty");
+    var missing = delete("loyalty");
+
+    assertEquals(new ModelRegistry.ModelDeleted("loyalty", true), found.reply());
+    assertEquals(List.of(new ModelRegistry.ModelRemoved("loyalty")), found.events());
+    assertEquals(
+        new ModelRegistry.State(2, ScoringModels.of(ScoringModel.defaultEngagement())),
+        found.state());
+    assertEquals(new ModelRegistry.ModelDeleted("loyalty", false), missing.reply());
+    assertTrue(missing.hasNoEvents());
+    assertEquals(2, missing.state().revision());
+  }
+
+  @Test
+  void theDefaultModelCanBeReplacedAndDeleted() {
+    ScoringModel engagement = ScoringModel.defaultEngagement();
+    ScoringModel slower =
+        new ScoringModel(
+            engagement.id(),
+            engagement.name(),
+            1,
+            engagement.rules(),
+            60.0,
+            engagement.scale(),
+            engagement.bands(),
+            engagement.saturationPoints());
+
+    var replaced = put(slower);
+    var deleted = delete("engagement");
+
+    assertEquals(2, replaced.reply().getValue().model().version());
+    assertEquals(new ModelRegistry.ModelDeleted("engagement", true), deleted.reply());
+    assertEquals(new ModelRegistry.State(2, ScoringModels.of()), deleted.state());
+  }
+
+  @Test
+  void restartRecoversTheSameState() {
+    put(loyalty(0, 5));
+    put(loyalty(0, 6));
+    delete("engagement");
+    ModelRegistry.State before = registry.getState();
+
+    ModelRegistry.State recovered = registry.restart().state();
+
+    assertEquals(before, recovered);
+    assertEquals(new ModelRegistry.State(3, ScoringModels.of(loyalty(2, 6))), recovered);
+    var catalog = registry.<ModelCatalogRevision>runCommand(ModelRegistry.GetCatalog::new);
+    assertEquals(new ModelCatalogRevision(3, ScoringModels.of(loyalty(2, 6))), catalog.reply());
+  }
+}

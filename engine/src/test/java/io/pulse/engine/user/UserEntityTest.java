@@ -1,0 +1,281 @@
+package io.pulse.engine.user;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pulse.engine.EngineTestConfig;
+import io.pulse.engine.domain.BehaviouralEvent;
+import io.pulse.engine.domain.Channel;
+import io.pulse.engine.domain.EngagementChange;
+import io.pulse.engine.domain.ScoredEvent;
+import io.pulse.engine.domain.ScoringModel;
+import io.pulse.engine.domain.ScoringModels;
+import io.pulse.engine.domain.SegmentTransition;
+import io.pulse.engine.domain.TransitionCause;
+import io.pulse.engine.domain.UserEngagement;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
+import org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class UserEntityTest {
+
+  private static final String TENANT = "default";
+  private static final String USER = "alice";
+  private static final String ENTITY_ID = UserEntity.entityId(TENANT, USER);
+  private static final ScoringModels MODELS = ScoringModels.of(ScoringModel.defaultEngagement());
+  private static final UserEntitySettings SETTINGS = new UserEntitySettings(1024, 5, 2);
+  private static final Instant T0 = Instant.parse("2026-03-02T09:00:00Z");
+
+  private static ActorTestKit testKit;
+  private static EventSourcedBehaviorTestKit<UserEntity.Command, EngagementChange, UserEngagement>
+      entity;
+
+  @BeforeAll
+  static void startSystem() {
+    testKit =
+        ActorTestKit.create(
+            "UserEntityTest",
+            EngineTestConfig.resolve(
+                EngineTestConfig.engine().withFallback(EventSourcedBehaviorTestKit.config())));
+    entity = entityKit(ENTITY_ID);
+  }
+
+  @AfterAll
+  static void stopSystem() {
+    testKit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void clearJournal() {
+    entity.clear();
+  }
+
+  private static EventSourcedBehaviorTestKit<UserEntity.Command, EngagementChange, UserEngagement>
+      entityKit(String entityId) {
+    return EventSourcedBehaviorTestKit.create(
+        testKit.system(),
+        UserEntity.create(entityId, () -> MODELS, SETTINGS),
+        EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
+  }
+
+  private static BehaviouralEvent event(String eventId, String type, Channel channel, int minute) {
+    return event(USER, eventId, type, channel, minute, Map.of());
+  }
+
+  private static BehaviouralEvent event(
+      String userId,
+      String eventId,
+      String type,
+      Channel channel,
+      int minute,
+      Map<String, Object> properties) {
+    return new BehaviouralEvent(
+        eventId, userId, type, channel, T0.plusSeconds(60L * minute), properties);
+  }
+
+  private static BehaviouralEvent purchase(String eventId, double amount, int minute) {
+    return event(USER, eventId, "purchase", Channel.WEB, minute, Map.of("amount", amount));
+  }
+
+  private static CommandResultWithReply<
+          UserEntity.Command, EngagementChange, UserEngagement, UserEntity.Recorded>
+      record(
+          EventSourcedBehaviorTestKit<UserEntity.Command, EngagementChange, UserEngagement> kit,
+          long correlationId,
+          List<BehaviouralEvent> events) {
+    return kit.runCommand(replyTo -> new UserEntity.RecordEvents(correlationId, events, replyTo));
+  }
+
+  private static CommandResultWithReply<
+          UserEntity.Command, EngagementChange, UserEngagement, UserEntity.Recorded>
+      record(long correlationId, List<BehaviouralEvent> events) {
+    return record(entity, correlationId, events);
+  }
+
+  @Test
+  void aGroupIsPersistedInOneCommandWithItsTransitionsInOrder() {
+    List<BehaviouralEvent> group =
+        List.of(
+            event("e-1", "email_open", Channel.EMAIL, 0),
+            purchase("e-2", 20.0, 1),
+            purchase("e-3", 5.0, 2));
+
+    var result = record(41, group);
+
+    assertEquals(new UserEntity.Recorded(41, 3, 0), result.reply());
+    List<EngagementChange> changes = result.events();
+    assertEquals(5, changes.size(), () -> "changes: " + changes);
+    assertEquals("e-1", assertInstanceOf(ScoredEvent.class, changes.get(0)).event().eventId());
+    SegmentTransition entered = assertInstanceOf(SegmentTransition.class, changes.get(1));
+    assertEquals("e-2", assertInstanceOf(ScoredEvent.class, changes.get(2)).event().eventId());
+    assertEquals("e-3", assertInstanceOf(ScoredEvent.class, changes.get(3)).event().eventId());
+    SegmentTransition promoted = assertInstanceOf(SegmentTransition.class, changes.get(4));
+    assertNull(entered.from());
+    assertEquals("low", entered.to());
+    assertEquals("alice:engagement:1", entered.id());
+    assertEquals("low", promoted.from());
+    assertEquals("medium", promoted.to());
+    assertEquals("alice:engagement:2", promoted.id());
+    assertEquals(TransitionCause.EVENT, promoted.cause());
+    assertEquals(USER, promoted.userId());
+
+    // The entity journals exactly what the pure domain decides, and holds the same state.
+    var expected = UserEngagement.empty(USER, SETTINGS.recentEventIds()).record(group, MODELS);
+    assertEquals(expected.changes(), changes);
+    assertEquals(expected.state(), result.state());
+    assertEquals(result.state(), entity.getState());
+    assertEquals(3, result.state().metrics().events());
+    assertEquals(2, result.state().metrics().orders());
+    assertEquals(25.0, result.state().metrics().revenue());
+    assertEquals("medium", result.state().scoreIn("engagement").band());
+  }
+
+  @Test
+  void duplicatesInAGroupAreCountedAndNotPersisted() {
+    record(
+        1,
+        List.of(
+            event("d-1", "page_view", Channel.WEB, 0), event("d-2", "page_view", Channel.WEB, 1)));
+
+    var result =
+        record(
+            2,
+            List.of(
+                event("d-2", "page_view", Channel.WEB, 2),
+                event("d-3", "email_open", Channel.EMAIL, 3),
+                event("d-1", "page_view", Channel.WEB, 4),
+                event("d-4", "push_click", Channel.PUSH, 5),
+                event("d-4", "push_click", Channel.PUSH, 5)));
+
+    assertEquals(new UserEntity.Recorded(2, 2, 3), result.reply());
+    List<String> persistedIds =
+        result.events().stream()
+            .filter(ScoredEvent.class::isInstance)
+            .map(change -> ((ScoredEvent) change).event().eventId())
+            .toList();
+    assertEquals(List.of("d-3", "d-4"), persistedIds);
+    assertEquals(4, result.state().metrics().events());
+  }
+
+  @Test
+  void aGroupOfOnlyDuplicatesPersistsNothing() {
+    List<BehaviouralEvent> group =
+        List.of(
+            event("r-1", "page_view", Channel.WEB, 0), event("r-2", "app_session", Channel.APP, 1));
+    UserEngagement before = record(1, group).state();
+
+    var retry = record(2, group);
+
+    assertEquals(new UserEntity.Recorded(2, 0, 2), retry.reply());
+    assertTrue(retry.hasNoEvents(), () -> "persisted " + retry.events());
+    assertEquals(before, retry.state());
+  }
+
+  @Test
+  void getEngagementRepliesTheStateWithoutPersisting() {
+    UserEngagement recorded = record(1, List.of(purchase("g-1", 12.5, 0))).state();
+
+    var result = entity.<UserEngagement>runCommand(UserEntity.GetEngagement::new);
+
+    assertTrue(result.hasNoEvents());
+    assertEquals(recorded, result.reply());
+  }
+
+  @Test
+  void restartRecoversTheSameStateAndStillRecognisesRetries() {
+    record(1, List.of(event("s-1", "email_open", Channel.EMAIL, 0), purchase("s-2", 40.0, 1)));
+    record(2, List.of(event("s-3", "email_click", Channel.EMAIL, 2)));
+    UserEngagement before = entity.getState();
+
+    UserEngagement recovered = entity.restart().state();
+
+    assertEquals(before, recovered);
+    var retry = record(3, List.of(event("s-1", "email_open", Channel.EMAIL, 0)));
+    assertEquals(new UserEntity.Recorded(3, 0, 1), retry.reply());
+    assertTrue(retry.hasNoEvents());
+  }
+
+  @Test
+  void recoversFromASnapshotAlone() {
+    SnapshotTestKit snapshots = entity.snapshotTestKit().orElseThrow();
+    String persistenceId = UserEntity.persistenceIdOf(ENTITY_ID).id();
+    // Four page views and the first band: five changes, which is when a snapshot is due.
+    var result =
+        record(
+            1,
+            List.of(
+                event("p-1", "page_view", Channel.WEB, 0),
+                event("p-2", "page_view", Channel.WEB, 1),
+                event("p-3", "page_view", Channel.WEB, 2),
+                event("p-4", "page_view", Channel.WEB, 3)));
+    assertEquals(5, result.events().size());
+    UserEngagement state = result.state();
+    snapshots.expectNextPersisted(persistenceId, state);
+
+    // Without any journaled event left, only the snapshot can give the state back.
+    entity.persistenceTestKit().clearByIdPreservingSeqNumbers(persistenceId);
+    UserEngagement recovered = entity.restart().state();
+
+    assertEquals(state, recovered);
+    var retry = record(2, List.of(event("p-2", "page_view", Channel.WEB, 1)));
+    assertEquals(new UserEntity.Recorded(2, 0, 1), retry.reply());
+    var next = record(3, List.of(event("p-5", "page_view", Channel.WEB, 4)));
+    assertEquals(new UserEntity.Recorded(3, 1, 0), next.reply());
+    assertEquals(5, next.state().metrics().events());
+  }
+
+  @Test
+  void onlyTransitionsAreTagged() {
+    UserEntity behavior = (UserEntity) UserEntity.create(ENTITY_ID, () -> MODELS, SETTINGS);
+    var recording =
+        UserEngagement.empty(USER, SETTINGS.recentEventIds())
+            .record(List.of(event("t-1", "purchase", Channel.APP, 0)), MODELS);
+    ScoredEvent scored = (ScoredEvent) recording.changes().get(0);
+    SegmentTransition transition = recording.transitions().get(0);
+
+    assertEquals(Set.of(), behavior.tagsFor(scored));
+    assertEquals(Set.of(UserEntity.TRANSITION_TAG), behavior.tagsFor(transition));
+    assertEquals("transition", UserEntity.TRANSITION_TAG);
+  }
+
+  @Test
+  void entityIdsCarryTheTenantAndKeepUserIdsWithSeparators() {
+    assertEquals("default|alice", UserEntity.entityId("default", "alice"));
+    assertEquals("alice", UserEntity.userIdOf("default|alice"));
+    assertEquals("a|b", UserEntity.userIdOf(UserEntity.entityId("default", "a|b")));
+    assertEquals("no-tenant", UserEntity.userIdOf("no-tenant"));
+    assertEquals("user|default|a|b", UserEntity.persistenceIdOf("default|a|b").id());
+  }
+
+  @Test
+  void aUserIdContainingTheSeparatorIsRecordedAndRecovered() {
+    String userId = "crm|42";
+    var kit = entityKit(UserEntity.entityId("acme", userId));
+    kit.clear();
+
+    var result =
+        record(
+            kit,
+            9,
+            List.of(
+                event(userId, "x-1", "email_open", Channel.EMAIL, 0, Map.of("campaign", "c7"))));
+
+    assertEquals(new UserEntity.Recorded(9, 1, 0), result.reply());
+    assertEquals(userId, result.state().userId());
+    SegmentTransition transition =
+        assertInstanceOf(SegmentTransition.class, result.events().get(1));
+    assertEquals("crm|42:engagement:1", transition.id());
+    assertEquals(result.state(), kit.restart().state());
+  }
+}
