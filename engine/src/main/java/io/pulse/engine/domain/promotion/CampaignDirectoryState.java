@@ -1,0 +1,47 @@
+package io.pulse.engine.domain.promotion;
+
+import io.pulse.engine.domain.SegmentTransition;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The campaigns of a tenant and their triggers, so that a transition is offered only to the
+ * campaigns it can concern.
+ */
+public record CampaignDirectoryState(Map<String, Trigger> campaigns) implements PromotionJournaled {
+
+  public static final CampaignDirectoryState EMPTY = new CampaignDirectoryState(Map.of());
+
+  public CampaignDirectoryState {
+    campaigns = campaigns == null ? Map.of() : Map.copyOf(campaigns);
+  }
+
+  /** The event that lists {@code campaignId} with {@code trigger}; empty when already so. */
+  public Optional<CampaignListed> list(String campaignId, Trigger trigger) {
+    return trigger.equals(campaigns.get(campaignId))
+        ? Optional.empty()
+        : Optional.of(new CampaignListed(campaignId, trigger));
+  }
+
+  public CampaignDirectoryState apply(CampaignListed listed) {
+    Map<String, Trigger> updated = new TreeMap<>(campaigns);
+    updated.put(listed.campaignId(), listed.trigger());
+    return new CampaignDirectoryState(updated);
+  }
+
+  /** The ids of the campaigns whose trigger matches {@code transition}, sorted. */
+  public List<String> matching(SegmentTransition transition) {
+    return campaigns.entrySet().stream()
+        .filter(entry -> entry.getValue().matches(transition))
+        .map(Map.Entry::getKey)
+        .sorted()
+        .toList();
+  }
+
+  /** Every campaign id, sorted. */
+  public List<String> ids() {
+    return campaigns.keySet().stream().sorted().toList();
+  }
+}

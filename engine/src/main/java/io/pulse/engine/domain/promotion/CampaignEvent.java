@@ -1,0 +1,10 @@
+package io.pulse.engine.domain.promotion;
+
+/** What a campaign journals. */
+public sealed interface CampaignEvent extends PromotionJournaled
+    permits CampaignDefined,
+        TransitionConsidered,
+        VoucherCodeConfirmed,
+        VoucherCodeReplaced,
+        VoucherRedeemed,
+        ConversionRecorded {}

@@ -1,0 +1,48 @@
+package io.pulse.engine.domain.promotion;
+
+import static io.pulse.engine.domain.promotion.Promotions.T0;
+import static io.pulse.engine.domain.promotion.Promotions.enteredHigh;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class VoucherCodeStateTest {
+
+  @Test
+  void aFreeCodeIsClaimedOnceAndThenOnlyGrantsTheSameVoucher() {
+    CodeClaimed claimed =
+        VoucherCodeState.FREE
+            .claimFor("VIP-ABCDEF", "loyalty", "ann", "ann:engagement:3", T0)
+            .orElseThrow();
+    VoucherCodeState state = VoucherCodeState.FREE.apply(claimed);
+
+    assertTrue(state.grants("loyalty", "ann:engagement:3"), "a retried claim is granted");
+    assertTrue(state.claimFor("VIP-ABCDEF", "loyalty", "ann", "ann:engagement:3", T0).isEmpty());
+    assertFalse(state.grants("winter", "ann:engagement:3"), "another campaign's voucher");
+    assertFalse(state.grants("loyalty", "bob:engagement:1"), "another voucher of the campaign");
+    assertFalse(VoucherCodeState.FREE.grants("loyalty", "ann:engagement:3"));
+  }
+
+  @Test
+  void theDirectoryOffersATransitionToTheCampaignsItMatches() {
+    CampaignDirectoryState directory = CampaignDirectoryState.EMPTY;
+    for (CampaignListed listed :
+        List.of(
+            new CampaignListed("loyalty", Trigger.entered("engagement", "high")),
+            new CampaignListed("winback", Trigger.exited("engagement", "high")),
+            new CampaignListed("vip", Trigger.entered("engagement", "high", "medium")))) {
+      directory =
+          directory.apply(directory.list(listed.campaignId(), listed.trigger()).orElseThrow());
+    }
+
+    assertEquals(List.of("loyalty", "vip"), directory.matching(enteredHigh("u", 1)));
+    assertEquals(List.of("loyalty", "vip", "winback"), directory.ids());
+    assertTrue(directory.list("loyalty", Trigger.entered("engagement", "high")).isEmpty());
+    assertEquals(
+        new CampaignListed("loyalty", Trigger.entered("engagement", "low")),
+        directory.list("loyalty", Trigger.entered("engagement", "low")).orElseThrow());
+  }
+}
