@@ -163,35 +163,37 @@ public final class CeilingBenchmark {
 
   private static void copyRange(
       Connection connection, String sql, JournalRows rows, long from, long to) throws SQLException {
-    String writer = rows.writer();
-    byte[] writerBytes = writer.getBytes(StandardCharsets.UTF_8);
+    byte[] writer = rows.writer().getBytes(StandardCharsets.UTF_8);
     byte[] manifest = JournalRows.EVENT_MANIFEST.getBytes(StandardCharsets.UTF_8);
-    byte[] payload = new byte[512];
-    ByteBuffer buffer = ByteBuffer.allocate(COPY_CHUNK_BYTES);
+    byte[] chunk = new byte[COPY_CHUNK_BYTES];
+    ByteBuffer buffer = ByteBuffer.wrap(chunk);
     CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
     try {
       buffer.put(COPY_SIGNATURE).putInt(0).putInt(0);
       for (long row = from; row < to; row++) {
         if (buffer.remaining() < 4096) {
-          copy.writeToCopy(buffer.array(), 0, buffer.position());
+          copy.writeToCopy(chunk, 0, buffer.position());
           buffer.clear();
         }
-        byte[] persistenceId = rows.persistenceId(row).getBytes(StandardCharsets.UTF_8);
-        int payloadLength = rows.writePayload(row, payload);
+        // Binary COPY tuple: field count, then per field its length (-1 for NULL) and bytes.
         buffer.putShort((short) 12);
-        buffer.putInt(persistenceId.length).put(persistenceId);
+        int lengthAt = buffer.position();
+        int length = rows.writePersistenceId(row, chunk, lengthAt + 4);
+        buffer.putInt(length).position(lengthAt + 4 + length);
         buffer.putInt(8).putLong(rows.sequenceNumber(row));
         buffer.putInt(1).put((byte) 0);
-        buffer.putInt(writerBytes.length).put(writerBytes);
+        buffer.putInt(writer.length).put(writer);
         buffer.putInt(8).putLong(rows.writeTimestamp(row));
         buffer.putInt(0);
         buffer.putInt(4).putInt(JournalRows.EVENT_SERIALIZER_ID);
         buffer.putInt(manifest.length).put(manifest);
-        buffer.putInt(payloadLength).put(payload, 0, payloadLength);
+        lengthAt = buffer.position();
+        length = rows.writePayload(row, chunk, lengthAt + 4);
+        buffer.putInt(length).position(lengthAt + 4 + length);
         buffer.putInt(-1).putInt(-1).putInt(-1);
       }
       buffer.putShort((short) -1);
-      copy.writeToCopy(buffer.array(), 0, buffer.position());
+      copy.writeToCopy(chunk, 0, buffer.position());
       copy.endCopy();
     } finally {
       if (copy.isActive()) {
@@ -323,11 +325,11 @@ public final class CeilingBenchmark {
   }
 
   private double averagePayloadBytes(JournalRows rows) {
-    byte[] buffer = new byte[512];
+    byte[] buffer = new byte[JournalRows.MAX_PAYLOAD_BYTES];
     long sample = Math.min(settings.rows(), 10_000);
     long total = 0;
     for (long row = 0; row < sample; row++) {
-      total += rows.writePayload(row, buffer);
+      total += rows.writePayload(row, buffer, 0);
     }
     return Math.round(total * 10.0 / sample) / 10.0;
   }
