@@ -8,6 +8,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+import org.apache.pekko.persistence.testkit.query.javadsl.PersistenceTestKitReadJournal;
 
 /** Configuration of the actor systems the engine tests run on; test-only settings live here. */
 public final class EngineTestConfig {
@@ -32,9 +33,14 @@ public final class EngineTestConfig {
         .withFallback(ConfigFactory.parseResources("engine.conf"));
   }
 
-  /** The in-memory journal and snapshot store of the persistence testkit. */
+  /**
+   * The in-memory journal and snapshot store of the persistence testkit, with its query plugin as
+   * the journal users replay their history from.
+   */
   public static Config inMemoryPersistence() {
-    return PersistenceTestKitPlugin.config()
+    return ConfigFactory.parseString(
+            "pulse.user.read-journal = \"" + PersistenceTestKitReadJournal.Identifier() + "\"")
+        .withFallback(PersistenceTestKitPlugin.config())
         .withFallback(PersistenceTestKitSnapshotPlugin.config());
   }
 

@@ -45,16 +45,16 @@ public record ModelScore(
   }
 
   /** The same standing with points, counts and version from a replay of the user's history. */
-  ModelScore replacedBy(ModelScore replayed, boolean nowInactive) {
+  ModelScore replacedBy(ModelScore replayed, long version) {
     return new ModelScore(
         model,
-        replayed.modelVersion,
+        version,
         replayed.points,
         replayed.asOf,
         band,
         transitions,
         replayed.dailyCounts,
-        nowInactive);
+        inactive);
   }
 
   /** Nothing left of the model but the transition count, which keeps transition ids unique. */
@@ -146,7 +146,14 @@ public record ModelScore(
       nowBand = transition.to();
     }
     return new ModelScore(
-        model, modelVersion, points, asOf, nowBand, transitions + 1, dailyCounts, nowInactive);
+        model,
+        Math.max(modelVersion, transition.modelVersion()),
+        points,
+        asOf,
+        nowBand,
+        transitions + 1,
+        dailyCounts,
+        nowInactive);
   }
 
   static String utcDay(Instant at) {

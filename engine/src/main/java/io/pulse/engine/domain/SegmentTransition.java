@@ -16,7 +16,8 @@ public record SegmentTransition(
     String to,
     double score,
     Instant at,
-    TransitionCause cause)
+    TransitionCause cause,
+    long modelVersion)
     implements EngagementChange {
 
   /** The segment name of users without a qualifying event for the model's inactiveAfter. */
@@ -28,6 +29,19 @@ public record SegmentTransition(
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(at, "at");
     Objects.requireNonNull(cause, "cause");
+  }
+
+  /** A transition whose model version is not known. */
+  public SegmentTransition(
+      String id,
+      String userId,
+      String model,
+      String from,
+      String to,
+      double score,
+      Instant at,
+      TransitionCause cause) {
+    this(id, userId, model, from, to, score, at, cause, 0);
   }
 
   static String idFor(String userId, String model, long sequence) {

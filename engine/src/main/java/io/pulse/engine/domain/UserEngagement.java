@@ -77,11 +77,12 @@ public record UserEngagement(
         // A qualifying event ends inactivity in its model.
         ModelScore standing = state.scoreIn(award.model());
         ScoringModel model = models.get(award.model()).orElse(null);
-        if (standing.inactive() && model != null) {
+        // A late event, dated before the last qualifying one, does not make the user active.
+        if (standing.inactive() && model != null && event.timestamp().equals(standing.asOf())) {
           double score = model.scoreFor(standing.pointsAt(event.timestamp(), model));
           state =
               state.emit(
-                  model.id(),
+                  model,
                   SegmentTransition.INACTIVE,
                   null,
                   score,
@@ -129,7 +130,7 @@ public record UserEngagement(
             && replayed.asOf() != null
             && !model.inactiveAfter().inactiveAt(replayed.asOf()).isAfter(now);
     List<EngagementChange> changes = new ArrayList<>(3);
-    ModelRescored rescored = new ModelRescored(current.replacedBy(replayed, current.inactive()));
+    ModelRescored rescored = new ModelRescored(current.replacedBy(replayed, model.version()));
     changes.add(rescored);
     UserEngagement state = apply(rescored);
     state = state.moveIfBandChanged(model, now, TransitionCause.MODEL_CHANGE, changes);
@@ -139,7 +140,7 @@ public record UserEngagement(
       state =
           inactive
               ? state.emit(
-                  model.id(),
+                  model,
                   null,
                   SegmentTransition.INACTIVE,
                   score,
@@ -147,7 +148,7 @@ public record UserEngagement(
                   TransitionCause.MODEL_CHANGE,
                   changes)
               : state.emit(
-                  model.id(),
+                  model,
                   SegmentTransition.INACTIVE,
                   null,
                   score,
@@ -158,29 +159,61 @@ public record UserEngagement(
     return new Recording(state, changes, 0, 0);
   }
 
-  /** Removes a deleted model's standing; the band the user leaves is a model-change transition. */
+  /**
+   * Removes a deleted model's standing; leaving its band and its inactive segment are model-change
+   * transitions. {@code lastVersion}, if still known, gives the score the user left with.
+   */
   public Recording forget(String model, Instant now) {
+    return forget(model, null, now);
+  }
+
+  /** As {@link #forget(String, Instant)}, scoring the exit under the model's last version. */
+  public Recording forget(String model, ScoringModel lastVersion, Instant now) {
     ModelScore standing = scores.get(model);
     if (standing == null || (standing.band() == null && standing.asOf() == null)) {
       return new Recording(this, List.of(), 0, 0);
     }
-    List<EngagementChange> changes = new ArrayList<>(2);
+    double score =
+        lastVersion == null ? 0 : lastVersion.scoreFor(standing.pointsAt(now, lastVersion));
+    long version = lastVersion == null ? standing.modelVersion() : lastVersion.version();
+    List<EngagementChange> changes = new ArrayList<>(3);
     UserEngagement state = this;
+    if (standing.inactive()) {
+      state =
+          state.emit(
+              model,
+              version,
+              SegmentTransition.INACTIVE,
+              null,
+              score,
+              now,
+              TransitionCause.MODEL_CHANGE,
+              changes);
+    }
     if (standing.band() != null) {
       state =
-          state.emit(model, standing.band(), null, 0, now, TransitionCause.MODEL_CHANGE, changes);
+          state.emit(
+              model,
+              version,
+              standing.band(),
+              null,
+              score,
+              now,
+              TransitionCause.MODEL_CHANGE,
+              changes);
     }
     ModelForgotten forgotten = new ModelForgotten(model);
     changes.add(forgotten);
     return new Recording(state.apply(forgotten), changes, 0, 0);
   }
 
-  /** Which model versions this user's standings were computed under, by model. */
+  /**
+   * Whether this user's standing in {@code model} reflects its current version. A user with events
+   * but no such standing (a model created after them, or changed since) needs a replay.
+   */
   public boolean scoredUnder(ScoringModel model) {
     ModelScore standing = scores.get(model.id());
-    return standing == null
-        || standing.asOf() == null
-        || standing.modelVersion() >= model.version();
+    return standing != null && standing.modelVersion() >= model.version();
   }
 
   /**
@@ -193,8 +226,7 @@ public record UserEngagement(
       if (standing.asOf() == null) {
         continue;
       }
-      Optional<Instant> decay =
-          model.decayLeaves(standing.band(), standing.points(), standing.asOf());
+      Optional<Instant> decay = decayCrossing(model, standing);
       if (decay.isPresent() && (next == null || decay.get().isBefore(next))) {
         next = decay.get();
       }
@@ -226,6 +258,22 @@ public record UserEngagement(
     return Optional.of(new WakeUpScheduled(userId, due));
   }
 
+  /**
+   * When decay alone takes the user out of the held band. Nothing when the held band does not match
+   * the points at all (the model's bands changed since): the next event or re-scoring settles that,
+   * not decay.
+   */
+  private static Optional<Instant> decayCrossing(ScoringModel model, ModelScore standing) {
+    Optional<Instant> leaves =
+        model.decayLeaves(standing.band(), standing.points(), standing.asOf());
+    if (leaves.isPresent()
+        && leaves.get().equals(standing.asOf())
+        && !model.bandFor(model.scoreFor(standing.points())).equals(standing.band())) {
+      return Optional.empty();
+    }
+    return leaves;
+  }
+
   /** Decay and inactivity of {@code model} up to {@code until}, as transitions. */
   private UserEngagement catchUp(
       ScoringModel model, Instant until, List<EngagementChange> changes) {
@@ -240,16 +288,9 @@ public record UserEngagement(
             : model.inactiveAfter().inactiveAt(standing.asOf());
     while (true) {
       standing = state.scoreIn(model.id());
-      Optional<Instant> leaves =
-          model.decayLeaves(standing.band(), standing.points(), standing.asOf());
+      Optional<Instant> leaves = decayCrossing(model, standing);
       String below = model.bandBelow(standing.band());
       if (leaves.isEmpty() || leaves.get().isAfter(until) || below == null) {
-        break;
-      }
-      if (leaves.get().equals(standing.asOf())
-          && !model.bandFor(model.scoreFor(standing.points())).equals(standing.band())) {
-        // The held band no longer matches the model (its bands changed): the next event or
-        // re-scoring settles it, not decay.
         break;
       }
       Instant at = leaves.get();
@@ -258,8 +299,7 @@ public record UserEngagement(
         inactiveAt = null;
       }
       double score = model.scoreFor(standing.pointsAt(at, model));
-      state =
-          state.emit(model.id(), standing.band(), below, score, at, TransitionCause.DECAY, changes);
+      state = state.emit(model, standing.band(), below, score, at, TransitionCause.DECAY, changes);
     }
     if (inactiveAt != null && !inactiveAt.isAfter(until)) {
       state = state.enterInactivity(model, inactiveAt, changes);
@@ -271,13 +311,7 @@ public record UserEngagement(
       ScoringModel model, Instant at, List<EngagementChange> changes) {
     double score = model.scoreFor(scoreIn(model.id()).pointsAt(at, model));
     return emit(
-        model.id(),
-        null,
-        SegmentTransition.INACTIVE,
-        score,
-        at,
-        TransitionCause.INACTIVITY,
-        changes);
+        model, null, SegmentTransition.INACTIVE, score, at, TransitionCause.INACTIVITY, changes);
   }
 
   /**
@@ -291,11 +325,23 @@ public record UserEngagement(
     if (band.equals(standing.band())) {
       return this;
     }
-    return emit(model.id(), standing.band(), band, score, at, cause, changes);
+    return emit(model, standing.band(), band, score, at, cause, changes);
+  }
+
+  private UserEngagement emit(
+      ScoringModel scoring,
+      String from,
+      String to,
+      double score,
+      Instant at,
+      TransitionCause cause,
+      List<EngagementChange> changes) {
+    return emit(scoring.id(), scoring.version(), from, to, score, at, cause, changes);
   }
 
   private UserEngagement emit(
       String model,
+      long version,
       String from,
       String to,
       double score,
@@ -311,7 +357,8 @@ public record UserEngagement(
             to,
             score,
             at,
-            cause);
+            cause,
+            version);
     changes.add(transition);
     return apply(transition);
   }

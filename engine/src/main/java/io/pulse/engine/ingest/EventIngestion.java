@@ -29,6 +29,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  */
 public final class EventIngestion {
 
+  private static final AtomicLong INSTANCES = new AtomicLong();
+
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
   private final IngestSettings settings;
@@ -41,7 +43,9 @@ public final class EventIngestion {
     this.system = system;
     this.sharding = ClusterSharding.get(system);
     this.settings = settings;
-    this.replies = system.systemActorOf(replyReceiver(), "ingest-replies", Props.empty());
+    this.replies =
+        system.systemActorOf(
+            replyReceiver(), "ingest-replies-" + INSTANCES.incrementAndGet(), Props.empty());
   }
 
   public int inFlightEvents() {

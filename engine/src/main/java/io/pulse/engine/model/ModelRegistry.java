@@ -4,7 +4,10 @@ import io.pulse.engine.CborSerializable;
 import io.pulse.engine.domain.ScoringModel;
 import io.pulse.engine.domain.ScoringModels;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -39,7 +42,7 @@ public final class ModelRegistry
 
   /** Messages the registry understands. */
   public sealed interface Command extends CborSerializable
-      permits PutModel, DeleteModel, GetCatalog {}
+      permits PutModel, DeleteModel, GetCatalog, ReportRescoring {}
 
   /** Creates or replaces a model; an unchanged definition keeps its version. */
   public record PutModel(ScoringModel model, ActorRef<StatusReply<ModelPut>> replyTo)
@@ -54,12 +57,17 @@ public final class ModelRegistry
   /** Asks for the current catalog. */
   public record GetCatalog(ActorRef<ModelCatalogRevision> replyTo) implements Command {}
 
+  /** Progress of a re-scoring, from the coordinator; ignored if a newer change superseded it. */
+  public record ReportRescoring(RescoringProgress progress, ActorRef<Done> replyTo)
+      implements Command {}
+
   /** The answer to a put: the stored model, and whether it was new or changed. */
   public record ModelPut(ScoringModel model, boolean created, boolean changed, long revision)
       implements CborSerializable {}
 
   /** Journaled changes of the registry. */
-  public sealed interface Event extends CborSerializable permits ModelStored, ModelRemoved {}
+  public sealed interface Event extends CborSerializable
+      permits ModelStored, ModelRemoved, RescoringReported {}
 
   /** A model was created or replaced by a new version. */
   public record ModelStored(ScoringModel model) implements Event {}
@@ -67,18 +75,57 @@ public final class ModelRegistry
   /** A model was removed. */
   public record ModelRemoved(String modelId) implements Event {}
 
-  /** The models and how many changes led to them; a fresh registry holds the default model. */
-  public record State(long revision, ScoringModels models) implements CborSerializable {
+  /** A re-scoring progressed or finished. */
+  public record RescoringReported(RescoringProgress progress) implements Event {}
+
+  /**
+   * The models, how many changes led to them, and the re-scoring each change started; a fresh
+   * registry holds the default model.
+   */
+  public record State(
+      long revision, ScoringModels models, Map<String, RescoringProgress> rescorings)
+      implements CborSerializable {
+
+    public State {
+      rescorings = rescorings == null ? Map.of() : Map.copyOf(rescorings);
+    }
+
+    /** A registry with no re-scoring recorded. */
+    public State(long revision, ScoringModels models) {
+      this(revision, models, Map.of());
+    }
 
     State apply(Event event) {
+      Map<String, RescoringProgress> nextRescorings = new HashMap<>(rescorings);
       if (event instanceof ModelStored stored) {
-        return new State(revision + 1, models.with(stored.model()));
+        ScoringModel model = stored.model();
+        nextRescorings.put(
+            model.id(), RescoringProgress.started(model.id(), model.version(), false));
+        return new State(revision + 1, models.with(model), nextRescorings);
       }
-      return new State(revision + 1, models.without(((ModelRemoved) event).modelId()));
+      if (event instanceof ModelRemoved removed) {
+        long version = models.get(removed.modelId()).map(ScoringModel::version).orElse(0L);
+        nextRescorings.put(
+            removed.modelId(), RescoringProgress.started(removed.modelId(), version, true));
+        return new State(revision + 1, models.without(removed.modelId()), nextRescorings);
+      }
+      RescoringProgress progress = ((RescoringReported) event).progress();
+      nextRescorings.put(progress.model(), progress);
+      ScoringModels nextModels = progress.finished() ? models.rescored(progress.model()) : models;
+      return new State(revision + 1, nextModels, nextRescorings);
+    }
+
+    /** Whether {@code progress} is about the latest change of its model. */
+    boolean isCurrent(RescoringProgress progress) {
+      RescoringProgress held = rescorings.get(progress.model());
+      return held != null
+          && held.version() == progress.version()
+          && held.forget() == progress.forget()
+          && !held.finished();
     }
 
     ModelCatalogRevision catalog() {
-      return new ModelCatalogRevision(revision, models);
+      return new ModelCatalogRevision(revision, models, rescorings);
     }
   }
 
@@ -118,6 +165,7 @@ public final class ModelRegistry
         .forAnyState()
         .onCommand(PutModel.class, this::onPut)
         .onCommand(DeleteModel.class, this::onDelete)
+        .onCommand(ReportRescoring.class, this::onReportRescoring)
         .onCommand(
             GetCatalog.class,
             (state, command) -> Effect().reply(command.replyTo(), state.catalog()))
@@ -156,6 +204,16 @@ public final class ModelRegistry
         .persist(new ModelRemoved(command.modelId()))
         .thenRun(this::announce)
         .thenReply(command.replyTo(), after -> new ModelDeleted(command.modelId(), true));
+  }
+
+  private ReplyEffect<Event, State> onReportRescoring(State state, ReportRescoring command) {
+    if (!state.isCurrent(command.progress())) {
+      return Effect().reply(command.replyTo(), Done.getInstance());
+    }
+    return Effect()
+        .persist(new RescoringReported(command.progress()))
+        .thenRun(this::announce)
+        .thenReply(command.replyTo(), after -> Done.getInstance());
   }
 
   private void announce(State state) {

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import io.pulse.engine.domain.ModelForgotten;
+import io.pulse.engine.domain.ModelRescored;
 import io.pulse.engine.domain.ScoredEvent;
 import io.pulse.engine.domain.SegmentTransition;
 import io.pulse.engine.domain.UserEngagement;
+import io.pulse.engine.domain.WakeUpScheduled;
 import io.pulse.engine.model.ModelRegistry;
 import java.io.IOException;
 import java.io.NotSerializableException;
@@ -30,19 +33,17 @@ public final class JournalSerializer extends SerializerWithStringManifest {
   public static final String SEGMENT_TRANSITION = "segment-transition";
 
   private static final Map<String, Class<?>> TYPES =
-      Map.of(
-          EVENT_RECORDED,
-          ScoredEvent.class,
-          SEGMENT_TRANSITION,
-          SegmentTransition.class,
-          "user-state",
-          UserEngagement.class,
-          "model-stored",
-          ModelRegistry.ModelStored.class,
-          "model-removed",
-          ModelRegistry.ModelRemoved.class,
-          "model-registry-state",
-          ModelRegistry.State.class);
+      Map.ofEntries(
+          Map.entry(EVENT_RECORDED, ScoredEvent.class),
+          Map.entry(SEGMENT_TRANSITION, SegmentTransition.class),
+          Map.entry("wake-up-scheduled", WakeUpScheduled.class),
+          Map.entry("model-rescored", ModelRescored.class),
+          Map.entry("model-forgotten", ModelForgotten.class),
+          Map.entry("user-state", UserEngagement.class),
+          Map.entry("model-stored", ModelRegistry.ModelStored.class),
+          Map.entry("model-removed", ModelRegistry.ModelRemoved.class),
+          Map.entry("rescoring-reported", ModelRegistry.RescoringReported.class),
+          Map.entry("model-registry-state", ModelRegistry.State.class));
 
   private final Map<Class<?>, String> manifests;
   private final Map<String, ObjectReader> readers;

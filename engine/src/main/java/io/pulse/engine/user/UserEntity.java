@@ -4,37 +4,56 @@ import io.pulse.engine.CborSerializable;
 import io.pulse.engine.domain.BehaviouralEvent;
 import io.pulse.engine.domain.EngagementChange;
 import io.pulse.engine.domain.Recording;
+import io.pulse.engine.domain.ScoredEvent;
+import io.pulse.engine.domain.ScoringModel;
 import io.pulse.engine.domain.ScoringModels;
 import io.pulse.engine.domain.SegmentTransition;
 import io.pulse.engine.domain.UserEngagement;
+import io.pulse.engine.domain.WakeUpScheduled;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
-import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
-import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import org.apache.pekko.stream.javadsl.Sink;
 
 /**
  * One end user: scores every event the moment it arrives and journals the accepted events together
- * with the band transitions they cause, in one write per command.
+ * with the band transitions they cause, in one write per command. It also asks, in the same write,
+ * to be woken when decay or inactivity would next change a segment, and replays its own journal
+ * when a model changes.
+ *
+ * <p>Not an {@code EventSourcedBehaviorWithEnforcedReplies}: the internal {@link HistoryLoaded}
+ * answers nobody, and stashing while the history is read is not a reply effect. Every command that
+ * expects an answer still gets exactly one.
  */
 public final class UserEntity
-    extends EventSourcedBehaviorWithEnforcedReplies<
-        UserEntity.Command, EngagementChange, UserEngagement> {
+    extends EventSourcedBehavior<UserEntity.Command, EngagementChange, UserEngagement> {
 
   public static final EntityTypeKey<Command> ENTITY_KEY =
       EntityTypeKey.create(Command.class, "user");
@@ -44,8 +63,16 @@ public final class UserEntity
 
   private static final Set<String> TRANSITION_TAGS = Set.of(TRANSITION_TAG);
 
+  /** The tag of wake-up requests, which the wake-up scheduler follows. */
+  public static final String WAKE_UP_TAG = "wake-up";
+
+  private static final Set<String> WAKE_UP_TAGS = Set.of(WAKE_UP_TAG);
+
+  private static final Duration HISTORY_RETRY_DELAY = Duration.ofSeconds(1);
+
   /** Messages a user entity understands. */
-  public sealed interface Command extends CborSerializable permits RecordEvents, GetEngagement {}
+  public sealed interface Command extends CborSerializable
+      permits RecordEvents, GetEngagement, WakeUp, Rescore, ForgetModel, HistoryLoaded {}
 
   /**
    * Records a group of events of this user in one write; {@code correlationId} lets one node-wide
@@ -58,6 +85,22 @@ public final class UserEntity
   /** Asks for the user's current state. */
   public record GetEngagement(ActorRef<UserEngagement> replyTo) implements Command {}
 
+  /** A wake-up the user asked for is due: emit what decay and inactivity changed by now. */
+  public record WakeUp(Instant dueAt, ActorRef<Done> replyTo) implements Command {}
+
+  /**
+   * Makes sure the user is scored under {@code version} of {@code model} or later, replaying the
+   * journal if needed; an error reply means this node's catalog does not have that version yet.
+   */
+  public record Rescore(String model, long version, ActorRef<StatusReply<Done>> replyTo)
+      implements Command {}
+
+  /** Removes a deleted model's standing. */
+  public record ForgetModel(String model, ActorRef<Done> replyTo) implements Command {}
+
+  /** The user's accepted events, read back from the journal for a re-scoring. */
+  public record HistoryLoaded(List<BehaviouralEvent> history, String failure) implements Command {}
+
   /** The group of a {@link RecordEvents} is durable. */
   public record Recorded(long correlationId, int accepted, int duplicates)
       implements CborSerializable {}
@@ -66,11 +109,26 @@ public final class UserEntity
   private final Supplier<ScoringModels> models;
   private final UserEntitySettings settings;
   private final UserEntityObserver observer;
+  private final Clock clock;
+  private final ActorContext<Command> context;
+  private final String entityId;
 
-  /** Registers the entity type with sharding on this node, unobserved. */
+  /** Commands wait (stashed) while the history for a re-scoring is being read. */
+  private boolean loadingHistory;
+
+  /** Registers the entity type with sharding on this node, unobserved, on the system clock. */
   public static void init(
       ActorSystem<?> system, Supplier<ScoringModels> models, UserEntitySettings settings) {
-    init(system, models, settings, UserEntityObserver.NONE);
+    init(system, models, settings, UserEntityObserver.NONE, Clock.systemUTC());
+  }
+
+  /** Registers the entity type with sharding on this node, on the system clock. */
+  public static void init(
+      ActorSystem<?> system,
+      Supplier<ScoringModels> models,
+      UserEntitySettings settings,
+      UserEntityObserver observer) {
+    init(system, models, settings, observer, Clock.systemUTC());
   }
 
   /** Registers the entity type with sharding on this node. */
@@ -78,24 +136,28 @@ public final class UserEntity
       ActorSystem<?> system,
       Supplier<ScoringModels> models,
       UserEntitySettings settings,
-      UserEntityObserver observer) {
+      UserEntityObserver observer,
+      Clock clock) {
     ClusterSharding.get(system)
         .init(
             Entity.of(
-                ENTITY_KEY, context -> create(context.getEntityId(), models, settings, observer)));
+                ENTITY_KEY,
+                context -> create(context.getEntityId(), models, settings, observer, clock)));
   }
 
   public static Behavior<Command> create(
       String entityId,
       Supplier<ScoringModels> models,
       UserEntitySettings settings,
-      UserEntityObserver observer) {
-    return new UserEntity(entityId, models, settings, observer);
+      UserEntityObserver observer,
+      Clock clock) {
+    return Behaviors.setup(
+        context -> new UserEntity(context, entityId, models, settings, observer, clock));
   }
 
   public static Behavior<Command> create(
       String entityId, Supplier<ScoringModels> models, UserEntitySettings settings) {
-    return create(entityId, models, settings, UserEntityObserver.NONE);
+    return create(entityId, models, settings, UserEntityObserver.NONE, Clock.systemUTC());
   }
 
   /** The entity id leaves room for tenants: {@code <tenant>|<userId>}. */
@@ -117,17 +179,22 @@ public final class UserEntity
   }
 
   private UserEntity(
+      ActorContext<Command> context,
       String entityId,
       Supplier<ScoringModels> models,
       UserEntitySettings settings,
-      UserEntityObserver observer) {
+      UserEntityObserver observer,
+      Clock clock) {
     super(
         persistenceIdOf(entityId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+    this.context = context;
+    this.entityId = entityId;
     this.userId = userIdOf(entityId);
     this.models = models;
     this.settings = settings;
     this.observer = observer;
+    this.clock = clock;
   }
 
   @Override
@@ -136,28 +203,37 @@ public final class UserEntity
   }
 
   @Override
-  public CommandHandlerWithReply<Command, EngagementChange, UserEngagement> commandHandler() {
-    return newCommandHandlerWithReplyBuilder()
+  public CommandHandler<Command, EngagementChange, UserEngagement> commandHandler() {
+    return newCommandHandlerBuilder()
         .forAnyState()
         .onCommand(RecordEvents.class, this::onRecordEvents)
         .onCommand(
             GetEngagement.class, (state, command) -> Effect().reply(command.replyTo(), state))
+        .onCommand(WakeUp.class, this::onWakeUp)
+        .onCommand(Rescore.class, this::onRescore)
+        .onCommand(ForgetModel.class, this::onForget)
+        .onCommand(HistoryLoaded.class, this::onHistoryLoaded)
         .build();
   }
 
-  private ReplyEffect<EngagementChange, UserEngagement> onRecordEvents(
+  private Effect<EngagementChange, UserEngagement> onRecordEvents(
       UserEngagement state, RecordEvents command) {
+    ScoringModels current = models.get();
+    if (loadingHistory || needsReplay(state, current)) {
+      return waitForHistory();
+    }
     long received = System.nanoTime();
-    Recording recording = state.record(command.events(), models.get());
+    Recording recording = state.record(command.events(), current);
     Recorded reply =
         new Recorded(command.correlationId(), recording.accepted(), recording.duplicates());
-    if (recording.changes().isEmpty()) {
+    List<EngagementChange> changes = withWakeUp(recording, current);
+    if (changes.isEmpty()) {
       observer.recorded(0, recording.duplicates(), 0, 0);
       return Effect().reply(command.replyTo(), reply);
     }
-    int transitions = recording.changes().size() - recording.accepted();
+    int transitions = recording.transitions().size();
     return Effect()
-        .persist(recording.changes())
+        .persist(changes)
         .thenReply(
             command.replyTo(),
             after -> {
@@ -168,6 +244,141 @@ public final class UserEntity
                   System.nanoTime() - received);
               return reply;
             });
+  }
+
+  private Effect<EngagementChange, UserEngagement> onWakeUp(UserEngagement state, WakeUp command) {
+    ScoringModels current = models.get();
+    if (loadingHistory || needsReplay(state, current)) {
+      return waitForHistory();
+    }
+    Recording recording = state.wakeUp(current, clock.instant());
+    List<EngagementChange> changes = withWakeUp(recording, current);
+    if (changes.isEmpty()) {
+      return Effect().reply(command.replyTo(), Done.getInstance());
+    }
+    return Effect().persist(changes).thenReply(command.replyTo(), after -> Done.getInstance());
+  }
+
+  private Effect<EngagementChange, UserEngagement> onRescore(
+      UserEngagement state, Rescore command) {
+    ScoringModels current = models.get();
+    ScoringModel model = current.get(command.model()).orElse(null);
+    if (model == null || model.version() < command.version()) {
+      return Effect()
+          .reply(
+              command.replyTo(),
+              StatusReply.error(
+                  "this node does not hold version "
+                      + command.version()
+                      + " of "
+                      + command.model()));
+    }
+    if (loadingHistory || needsReplay(state, current)) {
+      return waitForHistory();
+    }
+    return Effect().reply(command.replyTo(), StatusReply.ack());
+  }
+
+  private Effect<EngagementChange, UserEngagement> onForget(
+      UserEngagement state, ForgetModel command) {
+    if (loadingHistory) {
+      return waitForHistory();
+    }
+    ScoringModel lastVersion = models.get().previous().get(command.model());
+    Recording recording = state.forget(command.model(), lastVersion, clock.instant());
+    if (recording.changes().isEmpty()) {
+      return Effect().reply(command.replyTo(), Done.getInstance());
+    }
+    return Effect()
+        .persist(recording.changes())
+        .thenReply(command.replyTo(), after -> Done.getInstance());
+  }
+
+  private Effect<EngagementChange, UserEngagement> onHistoryLoaded(
+      UserEngagement state, HistoryLoaded loaded) {
+    if (loaded.failure() != null) {
+      // Commands stay stashed; the read is tried again shortly rather than in a tight loop.
+      context.getLog().warn("Reading the history of {} failed: {}", userId, loaded.failure());
+      readHistory(HISTORY_RETRY_DELAY);
+      return Effect().none();
+    }
+    loadingHistory = false;
+    ScoringModels current = models.get();
+    Instant now = clock.instant();
+    UserEngagement after = state;
+    List<EngagementChange> changes = new ArrayList<>();
+    for (ScoringModel model : current.all()) {
+      if (!after.scoredUnder(model)) {
+        Recording recording = after.rescore(model, loaded.history(), now);
+        changes.addAll(recording.changes());
+        after = recording.state();
+      }
+    }
+    after.wakeUpToRequest(current, now).ifPresent(changes::add);
+    if (changes.isEmpty()) {
+      return Effect().unstashAll();
+    }
+    return Effect().persist(changes).thenUnstashAll();
+  }
+
+  /** A user with history whose standing in some model predates that model's current version. */
+  private static boolean needsReplay(UserEngagement state, ScoringModels current) {
+    if (!state.hasEvents()) {
+      return false;
+    }
+    for (ScoringModel model : current.all()) {
+      if (!state.scoredUnder(model)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Stashes the command and, unless already under way, starts reading the user's history. */
+  private Effect<EngagementChange, UserEngagement> waitForHistory() {
+    if (!loadingHistory) {
+      loadingHistory = true;
+      readHistory(Duration.ZERO);
+    }
+    return Effect().stash();
+  }
+
+  private void readHistory(Duration delay) {
+    CurrentEventsByPersistenceIdQuery journal =
+        PersistenceQuery.get(context.getSystem())
+            .getReadJournalFor(CurrentEventsByPersistenceIdQuery.class, settings.readJournal());
+    CompletionStage<List<BehaviouralEvent>> history =
+        org.apache.pekko.pattern.Patterns.after(
+            delay,
+            context.getSystem().classicSystem().scheduler(),
+            context.getExecutionContext(),
+            () ->
+                journal
+                    .currentEventsByPersistenceId(persistenceIdOf(entityId).id(), 0, Long.MAX_VALUE)
+                    .filter(envelope -> envelope.event() instanceof ScoredEvent)
+                    .map(envelope -> ((ScoredEvent) envelope.event()).event())
+                    .runWith(Sink.seq(), context.getSystem()));
+    context.pipeToSelf(
+        history,
+        (events, failure) ->
+            failure == null
+                ? new HistoryLoaded(events, null)
+                : new HistoryLoaded(List.of(), String.valueOf(failure.getMessage())));
+  }
+
+  /** Appends the wake-up request the new state needs, if any. */
+  private List<EngagementChange> withWakeUp(Recording recording, ScoringModels current) {
+    return recording
+        .state()
+        .wakeUpToRequest(current, clock.instant())
+        .<List<EngagementChange>>map(
+            wakeUp -> {
+              List<EngagementChange> changes = new ArrayList<>(recording.changes().size() + 1);
+              changes.addAll(recording.changes());
+              changes.add(wakeUp);
+              return changes;
+            })
+        .orElse(recording.changes());
   }
 
   @Override
@@ -185,7 +396,15 @@ public final class UserEntity
 
   @Override
   public Set<String> tagsFor(EngagementChange change) {
-    return change instanceof SegmentTransition ? TRANSITION_TAGS : Set.of();
+    return tagsOf(change);
+  }
+
+  /** Transitions feed the read side; wake-up requests feed the wake-up scheduler. */
+  public static Set<String> tagsOf(EngagementChange change) {
+    if (change instanceof SegmentTransition) {
+      return TRANSITION_TAGS;
+    }
+    return change instanceof WakeUpScheduled ? WAKE_UP_TAGS : Set.of();
   }
 
   @Override

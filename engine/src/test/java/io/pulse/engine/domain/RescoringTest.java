@@ -320,8 +320,8 @@ class RescoringTest {
     assertTrue(rescored.scoredUnder(V2));
     assertTrue(rescored.scoredUnder(V1));
     assertFalse(rescored.scoredUnder(V3));
-    // a user without points in a model has nothing to re-score
-    assertTrue(newUser().scoredUnder(V2));
+    // a user without a standing in a model has not been scored under it
+    assertFalse(newUser().scoredUnder(V2));
   }
 
   @Test

@@ -13,6 +13,7 @@ import io.pulse.engine.domain.ScoringModel;
 import io.pulse.engine.domain.ScoringModels;
 import io.pulse.engine.domain.ScoringRule;
 import java.util.List;
+import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
@@ -112,9 +113,13 @@ class ModelRegistryTest {
         StatusReply.success(new ModelRegistry.ModelPut(stored, true, true, 1)), result.reply());
     assertEquals(List.of(new ModelRegistry.ModelStored(stored)), result.events());
     assertEquals(
-        new ModelRegistry.State(
-            1, ScoringModels.of(ScoringModel.defaultEngagement(), loyalty(1, 5))),
-        result.state());
+        ScoringModels.of(ScoringModel.defaultEngagement(), loyalty(1, 5)).byId(),
+        result.state().models().byId());
+    assertEquals(1, result.state().revision());
+    // A new model re-scores every user's history.
+    assertEquals(
+        new RescoringProgress("loyalty", 1, false, 0, -1, false),
+        result.state().rescorings().get("loyalty"));
   }
 
   @Test
@@ -170,8 +175,10 @@ class ModelRegistryTest {
     assertEquals(new ModelRegistry.ModelDeleted("loyalty", true), found.reply());
     assertEquals(List.of(new ModelRegistry.ModelRemoved("loyalty")), found.events());
     assertEquals(
-        new ModelRegistry.State(2, ScoringModels.of(ScoringModel.defaultEngagement())),
-        found.state());
+        ScoringModels.of(ScoringModel.defaultEngagement()).byId(), found.state().models().byId());
+    // The deleted version is kept until every user's standing in it is removed.
+    assertEquals(loyalty(1, 5), found.state().models().previous().get("loyalty"));
+    assertTrue(found.state().rescorings().get("loyalty").forget());
     assertEquals(new ModelRegistry.ModelDeleted("loyalty", false), missing.reply());
     assertTrue(missing.hasNoEvents());
     assertEquals(2, missing.state().revision());
@@ -196,7 +203,8 @@ class ModelRegistryTest {
 
     assertEquals(2, replaced.reply().getValue().model().version());
     assertEquals(new ModelRegistry.ModelDeleted("engagement", true), deleted.reply());
-    assertEquals(new ModelRegistry.State(2, ScoringModels.of()), deleted.state());
+    assertEquals(Map.of(), deleted.state().models().byId());
+    assertEquals(2, deleted.state().revision());
   }
 
   @Test
@@ -209,8 +217,10 @@ class ModelRegistryTest {
     ModelRegistry.State recovered = registry.restart().state();
 
     assertEquals(before, recovered);
-    assertEquals(new ModelRegistry.State(3, ScoringModels.of(loyalty(2, 6))), recovered);
+    assertEquals(ScoringModels.of(loyalty(2, 6)).byId(), recovered.models().byId());
+    assertEquals(3, recovered.revision());
     var catalog = registry.<ModelCatalogRevision>runCommand(ModelRegistry.GetCatalog::new);
-    assertEquals(new ModelCatalogRevision(3, ScoringModels.of(loyalty(2, 6))), catalog.reply());
+    assertEquals(before.catalog(), catalog.reply());
+    assertEquals(ScoringModels.of(loyalty(2, 6)).byId(), catalog.reply().models().byId());
   }
 }

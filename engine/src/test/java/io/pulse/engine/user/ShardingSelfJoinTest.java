@@ -158,12 +158,17 @@ class ShardingSelfJoinTest {
     events.forEach(e -> byUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(e));
     Map<String, UserEngagement> expected = new LinkedHashMap<>();
     byUser.forEach(
-        (user, own) ->
-            expected.put(
-                user,
-                UserEngagement.empty(user, userSettings.recentEventIds())
-                    .record(own, models)
-                    .state()));
+        (user, own) -> {
+          UserEngagement state =
+              UserEngagement.empty(user, userSettings.recentEventIds()).record(own, models).state();
+          // The entity also journals the wake-up its new state needs.
+          UserEngagement scheduled = state;
+          for (var wakeUp :
+              state.wakeUpToRequest(models, java.time.Instant.now()).stream().toList()) {
+            scheduled = scheduled.apply(wakeUp);
+          }
+          expected.put(user, scheduled);
+        });
     return expected;
   }
 

@@ -15,6 +15,7 @@ import io.pulse.engine.domain.ScoringModels;
 import io.pulse.engine.domain.SegmentTransition;
 import io.pulse.engine.domain.TransitionCause;
 import io.pulse.engine.domain.UserEngagement;
+import io.pulse.engine.domain.WakeUpScheduled;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -115,7 +116,10 @@ class UserEntityTest {
 
     assertEquals(new UserEntity.Recorded(41, 3, 0), result.reply());
     List<EngagementChange> changes = result.events();
-    assertEquals(5, changes.size(), () -> "changes: " + changes);
+    assertEquals(6, changes.size(), () -> "changes: " + changes);
+    // The last change asks for a wake-up when decay would take the user out of medium.
+    WakeUpScheduled wakeUp = assertInstanceOf(WakeUpScheduled.class, changes.get(5));
+    assertEquals(result.state().nextSegmentChange(MODELS).orElseThrow(), wakeUp.dueAt());
     assertEquals("e-1", assertInstanceOf(ScoredEvent.class, changes.get(0)).event().eventId());
     SegmentTransition entered = assertInstanceOf(SegmentTransition.class, changes.get(1));
     assertEquals("e-2", assertInstanceOf(ScoredEvent.class, changes.get(2)).event().eventId());
@@ -132,8 +136,8 @@ class UserEntityTest {
 
     // The entity journals exactly what the pure domain decides, and holds the same state.
     var expected = UserEngagement.empty(USER, SETTINGS.recentEventIds()).record(group, MODELS);
-    assertEquals(expected.changes(), changes);
-    assertEquals(expected.state(), result.state());
+    assertEquals(expected.changes(), changes.subList(0, 5));
+    assertEquals(expected.state().apply(changes.get(5)), result.state());
     assertEquals(result.state(), entity.getState());
     assertEquals(3, result.state().metrics().events());
     assertEquals(2, result.state().metrics().orders());
@@ -236,16 +240,18 @@ class UserEntityTest {
   }
 
   @Test
-  void onlyTransitionsAreTagged() {
-    UserEntity behavior = (UserEntity) UserEntity.create(ENTITY_ID, () -> MODELS, SETTINGS);
+  void transitionsAndWakeUpRequestsAreTaggedForTheirReaders() {
     var recording =
         UserEngagement.empty(USER, SETTINGS.recentEventIds())
             .record(List.of(event("t-1", "purchase", Channel.APP, 0)), MODELS);
     ScoredEvent scored = (ScoredEvent) recording.changes().get(0);
     SegmentTransition transition = recording.transitions().get(0);
 
-    assertEquals(Set.of(), behavior.tagsFor(scored));
-    assertEquals(Set.of(UserEntity.TRANSITION_TAG), behavior.tagsFor(transition));
+    assertEquals(Set.of(), UserEntity.tagsOf(scored));
+    assertEquals(Set.of(UserEntity.TRANSITION_TAG), UserEntity.tagsOf(transition));
+    assertEquals(
+        Set.of(UserEntity.WAKE_UP_TAG),
+        UserEntity.tagsOf(new WakeUpScheduled(USER, transition.at().plusSeconds(60))));
     assertEquals("transition", UserEntity.TRANSITION_TAG);
   }
 
