@@ -1,0 +1,29 @@
+package io.pulse.engine.domain.subscription;
+
+import io.pulse.engine.domain.SegmentTransition;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A transition that could not be delivered within the attempts allowed, kept with the reason so
+ * that an operator can fix the receiver and redeliver it. {@code redelivering} is set while a
+ * redelivery requested by the operator is under way.
+ */
+public record DeadLetter(
+    long offset,
+    SegmentTransition transition,
+    int attempts,
+    String lastError,
+    Instant failedAt,
+    boolean redelivering) {
+
+  public DeadLetter {
+    Objects.requireNonNull(transition, "transition");
+    Objects.requireNonNull(failedAt, "failedAt");
+    lastError = Objects.requireNonNullElse(lastError, "");
+  }
+
+  DeadLetter redeliveryStarted() {
+    return new DeadLetter(offset, transition, attempts, lastError, failedAt, true);
+  }
+}
