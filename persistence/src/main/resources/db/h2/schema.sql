@@ -43,3 +43,20 @@ CREATE TABLE IF NOT EXISTS PUBLIC."snapshot" (
     "meta_payload" BLOB,
     PRIMARY KEY("persistence_id","sequence_number")
     );
+
+-- Pulse's own read side. The tag index serves the transition and wake-up feeds, whose
+-- tagged events are a small share of the journal.
+CREATE INDEX IF NOT EXISTS event_tag_tag_idx ON event_tag(tag, event_id);
+
+-- Wake-ups users asked for (decay and inactivity), kept from the journal by the scheduler.
+CREATE TABLE IF NOT EXISTS pulse_wake_up (
+  entity_id VARCHAR(512) NOT NULL PRIMARY KEY,
+  due_at BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS pulse_wake_up_due_idx ON pulse_wake_up(due_at);
+
+-- How far each of Pulse's journal readers has read, by name.
+CREATE TABLE IF NOT EXISTS pulse_read_offset (
+  reader VARCHAR(255) NOT NULL PRIMARY KEY,
+  read_offset BIGINT NOT NULL
+);

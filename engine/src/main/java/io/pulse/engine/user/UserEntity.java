@@ -68,6 +68,11 @@ public final class UserEntity
 
   private static final Set<String> WAKE_UP_TAGS = Set.of(WAKE_UP_TAG);
 
+  /** The tag of a user's first event and of purchases, which the customer aggregates follow. */
+  public static final String CUSTOMER_TAG = "customer";
+
+  private static final Set<String> CUSTOMER_TAGS = Set.of(CUSTOMER_TAG);
+
   private static final Duration HISTORY_RETRY_DELAY = Duration.ofSeconds(1);
 
   /** Messages a user entity understands. */
@@ -399,12 +404,23 @@ public final class UserEntity
     return tagsOf(change);
   }
 
-  /** Transitions feed the read side; wake-up requests feed the wake-up scheduler. */
+  /**
+   * Transitions feed the read side; wake-up requests feed the wake-up scheduler; a user's first
+   * event and every purchase feed the customer aggregates. Other events carry no tag, which keeps
+   * the tag table small.
+   */
   public static Set<String> tagsOf(EngagementChange change) {
     if (change instanceof SegmentTransition) {
       return TRANSITION_TAGS;
     }
-    return change instanceof WakeUpScheduled ? WAKE_UP_TAGS : Set.of();
+    if (change instanceof WakeUpScheduled) {
+      return WAKE_UP_TAGS;
+    }
+    if (change instanceof ScoredEvent scored
+        && (scored.firstEvent() || scored.event().orderAmount().isPresent())) {
+      return CUSTOMER_TAGS;
+    }
+    return Set.of();
   }
 
   @Override

@@ -243,11 +243,23 @@ class UserEntityTest {
   void transitionsAndWakeUpRequestsAreTaggedForTheirReaders() {
     var recording =
         UserEngagement.empty(USER, SETTINGS.recentEventIds())
-            .record(List.of(event("t-1", "purchase", Channel.APP, 0)), MODELS);
-    ScoredEvent scored = (ScoredEvent) recording.changes().get(0);
+            .record(
+                List.of(
+                    event("t-1", "page_view", Channel.WEB, 0),
+                    event("t-2", "page_view", Channel.WEB, 1),
+                    event("t-3", "purchase", Channel.APP, 2)),
+                MODELS);
+    List<ScoredEvent> scored =
+        recording.changes().stream()
+            .filter(ScoredEvent.class::isInstance)
+            .map(ScoredEvent.class::cast)
+            .toList();
     SegmentTransition transition = recording.transitions().get(0);
 
-    assertEquals(Set.of(), UserEntity.tagsOf(scored));
+    // the first event and purchases feed the customer aggregates; other events carry no tag
+    assertEquals(Set.of(UserEntity.CUSTOMER_TAG), UserEntity.tagsOf(scored.get(0)));
+    assertEquals(Set.of(), UserEntity.tagsOf(scored.get(1)));
+    assertEquals(Set.of(UserEntity.CUSTOMER_TAG), UserEntity.tagsOf(scored.get(2)));
     assertEquals(Set.of(UserEntity.TRANSITION_TAG), UserEntity.tagsOf(transition));
     assertEquals(
         Set.of(UserEntity.WAKE_UP_TAG),

@@ -1,0 +1,233 @@
+package io.pulse.persistence.wakeup;
+
+import io.pulse.engine.domain.WakeUpScheduled;
+import io.pulse.engine.user.UserEntity;
+import io.pulse.persistence.DatabaseSettings;
+import io.pulse.persistence.TaggedEventFeed;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.SingletonActor;
+import org.apache.pekko.persistence.query.EventEnvelope;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.RestartSettings;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.RestartSource;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * Delivers the wake-ups users asked for, so that decay and inactivity transitions happen on time
+ * even for users who are passivated, or whose node restarted. One per cluster (a singleton).
+ *
+ * <p>It copies each user's latest wake-up request from the journal (tag {@code wake-up}) into a
+ * table indexed by due time, together with the offset read, and every {@code resolution} wakes the
+ * users that are due. A user is removed from the table only after its entity has handled the
+ * wake-up, so delivery is at least once; handling one twice changes nothing.
+ */
+public final class WakeUpScheduler {
+
+  /** The name under which the copied journal offset is stored. */
+  public static final String READER = "wake-ups";
+
+  /** What the scheduler reacts to. */
+  public sealed interface Command permits Tick, RoundEnded {}
+
+  private enum Tick implements Command {
+    INSTANCE
+  }
+
+  private enum RoundEnded implements Command {
+    INSTANCE
+  }
+
+  /** Tuning, from {@code pulse.wake-ups}. */
+  public record Settings(String tenant, Duration resolution, int batchSize, int parallelism) {}
+
+  private final ActorContext<Command> context;
+  private final Settings settings;
+  private final WakeUpStore store;
+  private final Clock clock;
+  private final Executor blocking;
+  private boolean roundUnderWay;
+
+  public static void init(
+      ActorSystem<?> system, DatabaseSettings database, Settings settings, Clock clock) {
+    ClusterSingleton.get(system)
+        .init(
+            SingletonActor.of(
+                create(database, settings, clock), "wake-up-scheduler-" + settings.tenant()));
+  }
+
+  public static Behavior<Command> create(
+      DatabaseSettings database, Settings settings, Clock clock) {
+    return Behaviors.setup(
+        context -> {
+          WakeUpStore store = new WakeUpStore(database);
+          UniqueKillSwitch copying = copyRequests(context, store);
+          return Behaviors.withTimers(
+              timers -> {
+                timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.resolution());
+                return new WakeUpScheduler(context, settings, store, clock).behavior(copying);
+              });
+        });
+  }
+
+  private WakeUpScheduler(
+      ActorContext<Command> context, Settings settings, WakeUpStore store, Clock clock) {
+    this.context = context;
+    this.settings = settings;
+    this.store = store;
+    this.clock = clock;
+    this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+  }
+
+  private Behavior<Command> behavior(UniqueKillSwitch copying) {
+    return Behaviors.receive(Command.class)
+        .onMessageEquals(Tick.INSTANCE, this::tick)
+        .onMessageEquals(
+            RoundEnded.INSTANCE,
+            () -> {
+              roundUnderWay = false;
+              return Behaviors.same();
+            })
+        .onSignal(
+            PostStop.class,
+            stopped -> {
+              copying.shutdown();
+              store.close();
+              return Behaviors.same();
+            })
+        .build();
+  }
+
+  /** Wakes the users that are due, one round at a time. */
+  private Behavior<Command> tick() {
+    if (roundUnderWay) {
+      return Behaviors.same();
+    }
+    roundUnderWay = true;
+    ActorSystem<?> system = context.getSystem();
+    CompletionStage<Done> round =
+        CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return store.due(clock.instant(), settings.batchSize());
+                  } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                  }
+                },
+                blocking)
+            .thenCompose(
+                due ->
+                    Source.from(due)
+                        .mapAsyncUnordered(settings.parallelism(), this::wake)
+                        .runWith(Sink.ignore(), system));
+    context.pipeToSelf(
+        round,
+        (done, failure) -> {
+          if (failure != null) {
+            system.log().warn("A wake-up round failed: {}", failure.getMessage());
+          }
+          return RoundEnded.INSTANCE;
+        });
+    return Behaviors.same();
+  }
+
+  private CompletionStage<Done> wake(DueWakeUp wakeUp) {
+    ActorSystem<?> system = context.getSystem();
+    return ClusterSharding.get(system)
+        .entityRefFor(UserEntity.ENTITY_KEY, wakeUp.entityId())
+        .<Done>ask(
+            replyTo -> new UserEntity.WakeUp(wakeUp.dueAt(), replyTo), Duration.ofSeconds(30))
+        .thenApplyAsync(
+            done -> {
+              try {
+                store.delivered(wakeUp);
+              } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+              }
+              return done;
+            },
+            blocking)
+        .exceptionally(
+            failure -> {
+              // Left in the table: the next round tries again.
+              system.log().debug("Wake-up of {} not confirmed: {}", wakeUp.entityId(), failure);
+              return Done.getInstance();
+            });
+  }
+
+  /** Follows the journal's wake-up requests into the table, resuming from the stored offset. */
+  private static UniqueKillSwitch copyRequests(ActorContext<Command> context, WakeUpStore store) {
+    ActorSystem<?> system = context.getSystem();
+    Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+    TaggedEventFeed feed = new TaggedEventFeed(system);
+    RestartSettings restart =
+        RestartSettings.create(Duration.ofMillis(500), Duration.ofSeconds(10), 0.2);
+    return RestartSource.withBackoff(
+            restart,
+            () ->
+                Source.completionStage(
+                        CompletableFuture.supplyAsync(
+                            () -> {
+                              try {
+                                return store.offset(READER).orElse(0L);
+                              } catch (java.sql.SQLException e) {
+                                throw new IllegalStateException(e);
+                              }
+                            },
+                            blocking))
+                    .flatMapConcat(offset -> feed.live(UserEntity.WAKE_UP_TAG, offset))
+                    .groupedWithin(500, Duration.ofMillis(100))
+                    .mapAsync(
+                        1,
+                        envelopes ->
+                            CompletableFuture.supplyAsync(
+                                () -> {
+                                  record(store, envelopes);
+                                  return Done.getInstance();
+                                },
+                                blocking)))
+        .viaMat(KillSwitches.single(), Keep.right())
+        .toMat(Sink.ignore(), Keep.left())
+        .run(system);
+  }
+
+  private static void record(WakeUpStore store, List<EventEnvelope> envelopes) {
+    Map<String, DueWakeUp> latest = new LinkedHashMap<>();
+    long offset = 0;
+    for (EventEnvelope envelope : envelopes) {
+      offset = Math.max(offset, TaggedEventFeed.offsetOf(envelope));
+      if (envelope.event() instanceof WakeUpScheduled request) {
+        String entityId = entityIdOf(envelope.persistenceId());
+        latest.put(entityId, new DueWakeUp(entityId, request.dueAt()));
+      }
+    }
+    try {
+      store.record(latest.values(), READER, offset);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("cannot record wake-ups: " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code user|<tenant>|<userId>} → {@code <tenant>|<userId>}. */
+  static String entityIdOf(String persistenceId) {
+    return persistenceId.substring(UserEntity.ENTITY_KEY.name().length() + 1);
+  }
+}
