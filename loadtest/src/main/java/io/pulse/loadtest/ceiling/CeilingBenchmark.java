@@ -3,6 +3,7 @@ package io.pulse.loadtest.ceiling;
 import io.pulse.loadtest.ceiling.CeilingResult.MethodResult;
 import io.pulse.loadtest.ceiling.CeilingSettings.Method;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -125,7 +126,18 @@ public final class CeilingBenchmark {
       checkpoint(statement);
     }
     try {
+      Double loadAverage = systemLoadAverage();
       MethodResult result = job.run(table);
+      result =
+          new MethodResult(
+              result.method(),
+              result.rows(),
+              result.seconds(),
+              result.rowsPerSecond(),
+              result.connections(),
+              result.batchSize(),
+              result.verifiedRows(),
+              loadAverage);
       log.printf(
           "ceiling %-15s %,d rows in %.2f s: %,.0f rows/s%n",
           result.method(), result.rows(), result.seconds(), result.rowsPerSecond());
@@ -321,7 +333,14 @@ public final class CeilingBenchmark {
         Math.round(rowsPerSecond * 10) / 10.0,
         connections,
         batchSize,
-        verified);
+        verified,
+        null);
+  }
+
+  /** The one-minute load average, or null where the platform has none. */
+  public static Double systemLoadAverage() {
+    double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    return load < 0 ? null : Math.round(load * 100) / 100.0;
   }
 
   private double averagePayloadBytes(JournalRows rows) {

@@ -15,7 +15,12 @@ public record CeilingResult(
     String serverVersion,
     Map<String, String> serverSettings) {
 
-  /** One method's figures. */
+  /**
+   * One method's figures.
+   *
+   * @param systemLoadAverage the machine's one-minute load average just before the method ran,
+   *     since other work on a shared machine changes the figures
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record MethodResult(
       String method,
@@ -24,5 +29,6 @@ public record CeilingResult(
       double rowsPerSecond,
       int connections,
       Integer batchSize,
-      long verifiedRows) {}
+      long verifiedRows,
+      Double systemLoadAverage) {}
 }

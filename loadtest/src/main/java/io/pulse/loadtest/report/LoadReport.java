@@ -101,10 +101,17 @@ public record LoadReport(
       long unsentEvents,
       boolean keptUp) {}
 
-  /** The generator's own cost over the measured window. */
+  /**
+   * The generator's own cost over the measured window, and the machine's one-minute load average at
+   * its end (other work on a shared machine changes every figure).
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Generator(
-      int threads, long connectionsOpened, Double cpuSeconds, Double cpuCoresUsed) {}
+      int threads,
+      long connectionsOpened,
+      Double cpuSeconds,
+      Double cpuCoresUsed,
+      Double systemLoadAverage) {}
 
   /**
    * Journal rows compared with acknowledged events ({@code total.accepted}).

@@ -69,12 +69,15 @@ public final class ReportPrinter {
     LoadReport.Generator g = report.generator();
     out.printf(
         Locale.ROOT,
-        "generator   %d I/O thread(s), %,d connections opened%s%n",
+        "generator   %d I/O thread(s), %,d connections opened%s%s%n",
         g.threads(),
         g.connectionsOpened(),
         g.cpuCoresUsed() == null
             ? ""
-            : String.format(Locale.ROOT, ", %.2f CPU cores while measuring", g.cpuCoresUsed()));
+            : String.format(Locale.ROOT, ", %.2f CPU cores while measuring", g.cpuCoresUsed()),
+        g.systemLoadAverage() == null
+            ? ""
+            : String.format(Locale.ROOT, "; machine load average %.2f", g.systemLoadAverage()));
     if (report.errorSamples() != null) {
       report.errorSamples().forEach((status, text) -> out.printf("error %s: %s%n", status, text));
     }
@@ -100,19 +103,21 @@ public final class ReportPrinter {
     if (ceiling.copy() != null) {
       out.printf(
           Locale.ROOT,
-          "  COPY (binary, %d connection(s))            %,12.0f rows/s  (%.2f s)%n",
+          "  COPY (binary, %d connection(s))            %,12.0f rows/s  (%.2f s, load average %s)%n",
           ceiling.copy().connections(),
           ceiling.copy().rowsPerSecond(),
-          ceiling.copy().seconds());
+          ceiling.copy().seconds(),
+          ceiling.copy().systemLoadAverage());
     }
     if (ceiling.insert() != null) {
       out.printf(
           Locale.ROOT,
-          "  batched INSERT (%d connections, batch %d)  %,12.0f rows/s  (%.2f s)%n",
+          "  batched INSERT (%d connections, batch %d)  %,12.0f rows/s  (%.2f s, load average %s)%n",
           ceiling.insert().connections(),
           ceiling.insert().batchSize(),
           ceiling.insert().rowsPerSecond(),
-          ceiling.insert().seconds());
+          ceiling.insert().seconds(),
+          ceiling.insert().systemLoadAverage());
     }
     if (ceiling.serverSettings() != null && !ceiling.serverSettings().isEmpty()) {
       out.println("  server settings " + ceiling.serverSettings());

@@ -1,5 +1,6 @@
 package io.pulse.loadtest.run;
 
+import io.pulse.loadtest.ceiling.CeilingBenchmark;
 import io.pulse.loadtest.gen.UserSampler.Skew;
 import io.pulse.loadtest.report.LoadReport;
 import java.time.Instant;
@@ -70,7 +71,8 @@ final class ReportBuilder {
             cpuSeconds == null ? null : round(cpuSeconds, 3),
             cpuSeconds == null || measuredSeconds <= 0
                 ? null
-                : round(cpuSeconds / measuredSeconds, 3));
+                : round(cpuSeconds / measuredSeconds, 3),
+            CeilingBenchmark.systemLoadAverage());
     return new LoadReport(
         settings.label(),
         startedAt.toString(),

@@ -19,9 +19,9 @@ class BenchSummaryTest {
             100_000,
             156,
             new CeilingResult.MethodResult(
-                "copy-binary", 1_000_000, 4, 250_000, 1, null, 1_000_000),
+                "copy-binary", 1_000_000, 4, 250_000, 1, null, 1_000_000, 0.5),
             new CeilingResult.MethodResult(
-                "batched-insert", 1_000_000, 20, 50_000, 4, 1000, 1_000_000),
+                "batched-insert", 1_000_000, 20, 50_000, 4, 1000, 1_000_000, null),
             "PostgreSQL 15",
             Map.of("synchronous_commit", "on"));
     List<LoadReport> reports =
