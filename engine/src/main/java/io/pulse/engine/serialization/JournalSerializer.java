@@ -61,6 +61,11 @@ public final class JournalSerializer extends SerializerWithStringManifest {
           manifests.put(type, name);
           readers.put(name, mapper.readerFor(type));
         });
+    PromotionJournalTypes.TYPES.forEach(
+        (name, type) -> {
+          manifests.put(type, name);
+          readers.put(name, mapper.readerFor(type));
+        });
   }
 
   @Override
