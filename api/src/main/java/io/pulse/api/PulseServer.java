@@ -15,12 +15,14 @@ import io.pulse.engine.ingest.EventIngestion;
 import io.pulse.engine.ingest.IngestSettings;
 import io.pulse.engine.model.ModelCatalog;
 import io.pulse.engine.model.ModelRegistry;
+import io.pulse.engine.model.RescoringCoordinator;
 import io.pulse.engine.user.UserEntity;
 import io.pulse.engine.user.UserEntityObserver;
 import io.pulse.engine.user.UserEntitySettings;
 import io.pulse.persistence.DatabaseSchema;
 import io.pulse.persistence.DatabaseSettings;
 import io.pulse.persistence.TaggedEventFeed;
+import io.pulse.persistence.wakeup.WakeUpScheduler;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -67,7 +69,23 @@ public final class PulseServer {
       ModelCatalog catalog =
           ModelCatalog.follow(system, tenant, config.getDuration("pulse.models.refresh-interval"));
       UserEntity.init(
-          system, catalog, UserEntitySettings.fromConfig(config), UserEntityObserver.NONE);
+          system, catalog, UserEntitySettings.fromConfig(config), UserEntityObserver.NONE, clock);
+      WakeUpScheduler.init(
+          system,
+          database,
+          new WakeUpScheduler.Settings(
+              tenant,
+              config.getDuration("pulse.wake-ups.resolution"),
+              config.getInt("pulse.wake-ups.batch-size"),
+              config.getInt("pulse.wake-ups.parallelism")),
+          clock);
+      RescoringCoordinator.init(
+          system,
+          new RescoringCoordinator.Settings(
+              tenant,
+              config.getInt("pulse.rescoring.parallelism"),
+              config.getString("pulse.user.read-journal"),
+              Duration.ofSeconds(1)));
 
       HttpSettings http = HttpSettings.fromConfig(config);
       ObjectMapper mapper =

@@ -60,6 +60,11 @@ final class TestServer implements AutoCloseable {
     return server.port();
   }
 
+  /** The running node's actor system, for tests that read the journal directly. */
+  org.apache.pekko.actor.typed.ActorSystem<Void> system() {
+    return server.system();
+  }
+
   private void awaitReady() {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {

@@ -92,7 +92,11 @@ public final class ModelRoutes {
                     200,
                     Map.of(
                         "models",
-                        revision.models().all().stream().map(ModelDocument::of).toList())))
+                        revision.models().all().stream()
+                            .map(
+                                model ->
+                                    ModelDocument.of(model, revision.rescorings().get(model.id())))
+                            .toList())))
         .exceptionally(failure -> PulseRoutes.unavailable(responses, failure));
   }
 
@@ -103,7 +107,11 @@ public final class ModelRoutes {
                 revision
                     .models()
                     .get(modelId)
-                    .map(model -> responses.json(200, ModelDocument.of(model)))
+                    .map(
+                        model ->
+                            responses.json(
+                                200,
+                                ModelDocument.of(model, revision.rescorings().get(model.id()))))
                     .orElseGet(() -> responses.problem(notFound(modelId))))
         .exceptionally(failure -> PulseRoutes.unavailable(responses, failure));
   }
@@ -152,7 +160,10 @@ public final class ModelRoutes {
               return current()
                   .thenApply(
                       revision ->
-                          responses.json(put.created() ? 201 : 200, ModelDocument.of(put.model())));
+                          responses.json(
+                              put.created() ? 201 : 200,
+                              ModelDocument.of(
+                                  put.model(), revision.rescorings().get(put.model().id()))));
             })
         .exceptionally(failure -> PulseRoutes.unavailable(responses, failure));
   }

@@ -5,9 +5,11 @@ import io.pulse.engine.domain.Band;
 import io.pulse.engine.domain.Channel;
 import io.pulse.engine.domain.Condition;
 import io.pulse.engine.domain.ConditionOperator;
+import io.pulse.engine.domain.InactivityThreshold;
 import io.pulse.engine.domain.Scale;
 import io.pulse.engine.domain.ScoringModel;
 import io.pulse.engine.domain.ScoringRule;
+import io.pulse.engine.model.RescoringProgress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +26,16 @@ public record ModelDocument(
     Double halfLifeDays,
     ScaleDocument scale,
     List<BandDocument> bands,
-    Double saturationPoints) {
+    Double saturationPoints,
+    String inactiveAfter,
+    RescoringDocument rescoring) {
+
+  /**
+   * Progress of re-scoring users after this version was stored: {@code done} of {@code total} users
+   * ({@code total} is -1 while being counted); users not yet re-scored are shown under the previous
+   * version.
+   */
+  public record RescoringDocument(long done, long total, boolean finished) {}
 
   /** One scoring rule; {@code where} maps a dotted path to operator/operand pairs. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -42,6 +53,11 @@ public record ModelDocument(
   public record BandDocument(String name, Double from, Double to) {}
 
   public static ModelDocument of(ScoringModel model) {
+    return of(model, null);
+  }
+
+  /** The document of a model, with the progress of the re-scoring its version started. */
+  public static ModelDocument of(ScoringModel model, RescoringProgress progress) {
     List<RuleDocument> rules = new ArrayList<>();
     for (ScoringRule rule : model.rules()) {
       Map<String, Map<String, Object>> where = null;
@@ -73,7 +89,11 @@ public record ModelDocument(
         model.halfLifeDays(),
         new ScaleDocument(model.scale().min(), model.scale().max()),
         bands,
-        model.saturationPoints());
+        model.saturationPoints(),
+        model.inactiveAfter() == null ? null : model.inactiveAfter().text(),
+        progress == null || progress.version() != model.version() || progress.forget()
+            ? null
+            : new RescoringDocument(progress.done(), progress.total(), progress.finished()));
   }
 
   /**
@@ -108,6 +128,15 @@ public record ModelDocument(
         }
       }
     }
+    InactivityThreshold threshold = null;
+    if (inactiveAfter != null) {
+      InactivityThreshold.Parsed parsed = InactivityThreshold.parse(inactiveAfter);
+      if (parsed.problem() != null) {
+        problems.add(parsed.problem());
+      } else {
+        threshold = parsed.threshold();
+      }
+    }
     Scale domainScale = Scale.DEFAULT;
     if (scale != null) {
       if (scale.min() == null || scale.max() == null) {
@@ -128,7 +157,8 @@ public record ModelDocument(
             halfLifeDays,
             domainScale,
             domainBands,
-            saturationPoints == null ? ScoringModel.DEFAULT_SATURATION_POINTS : saturationPoints);
+            saturationPoints == null ? ScoringModel.DEFAULT_SATURATION_POINTS : saturationPoints,
+            threshold);
     List<String> domainProblems = model.problems();
     return domainProblems.isEmpty()
         ? new Result(model, List.of())

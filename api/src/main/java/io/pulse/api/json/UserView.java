@@ -5,6 +5,7 @@ import io.pulse.engine.domain.CustomerMetrics;
 import io.pulse.engine.domain.ModelStanding;
 import io.pulse.engine.domain.ScoringModel;
 import io.pulse.engine.domain.ScoringModels;
+import io.pulse.engine.domain.SegmentTransition;
 import io.pulse.engine.domain.UserEngagement;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,8 +18,17 @@ import java.util.Map;
 public record UserView(
     String userId, Map<String, ScoreView> scores, List<String> segments, MetricsView metrics) {
 
-  /** One model's standing. */
-  public record ScoreView(double score, String band, double points, String updatedAt) {}
+  /**
+   * One model's standing; {@code modelVersion} is the version it is computed under, the previous
+   * one while a changed model is still re-scoring this user.
+   */
+  public record ScoreView(
+      double score,
+      String band,
+      double points,
+      String updatedAt,
+      boolean inactive,
+      long modelVersion) {}
 
   /** Customer metrics; absent figures (no orders yet) are left out. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -36,13 +46,23 @@ public record UserView(
   public static UserView of(UserEngagement user, ScoringModels models, Instant now) {
     Map<String, ScoreView> scores = new LinkedHashMap<>();
     List<String> segments = new ArrayList<>();
-    for (ScoringModel model : models.all()) {
+    for (ScoringModel current : models.all()) {
+      ScoringModel model = models.forReading(current, user);
       ModelStanding standing = user.standingIn(model, now);
+      boolean inactive = user.inactiveIn(model, now);
       scores.put(
-          model.id(),
+          current.id(),
           new ScoreView(
-              standing.score(), standing.band(), standing.points(), text(standing.updatedAt())));
-      segments.add(model.id() + ":" + standing.band());
+              standing.score(),
+              standing.band(),
+              standing.points(),
+              text(standing.updatedAt()),
+              inactive,
+              model.version()));
+      segments.add(current.id() + ":" + standing.band());
+      if (inactive) {
+        segments.add(current.id() + ":" + SegmentTransition.INACTIVE);
+      }
     }
     CustomerMetrics metrics = user.metrics();
     return new UserView(
