@@ -67,3 +67,25 @@ CREATE TABLE IF NOT EXISTS pulse_read_offset (
   reader VARCHAR(255) NOT NULL PRIMARY KEY,
   read_offset BIGINT NOT NULL
 );
+
+-- Offsets and pause flags of Pekko Projection JDBC 1.0.x (postgres-dialect): where the
+-- promotion projection resumes after a restart.
+CREATE TABLE IF NOT EXISTS pekko_projection_offset_store (
+  projection_name VARCHAR(255) NOT NULL,
+  projection_key VARCHAR(255) NOT NULL,
+  current_offset VARCHAR(255) NOT NULL,
+  manifest VARCHAR(4) NOT NULL,
+  mergeable BOOLEAN NOT NULL,
+  last_updated BIGINT NOT NULL,
+  PRIMARY KEY(projection_name, projection_key)
+);
+
+CREATE INDEX IF NOT EXISTS projection_name_index ON pekko_projection_offset_store (projection_name);
+
+CREATE TABLE IF NOT EXISTS pekko_projection_management (
+  projection_name VARCHAR(255) NOT NULL,
+  projection_key VARCHAR(255) NOT NULL,
+  paused BOOLEAN NOT NULL,
+  last_updated BIGINT NOT NULL,
+  PRIMARY KEY(projection_name, projection_key)
+);

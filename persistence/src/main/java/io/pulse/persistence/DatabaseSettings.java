@@ -167,6 +167,10 @@ public final class DatabaseSettings {
     keys.put(SHARED_DATABASE + ".db.numThreads", poolSize);
     keys.put(SHARED_DATABASE + ".db.maxConnections", poolSize);
     keys.put(SHARED_DATABASE + ".db.minConnections", poolSize);
+    // Projection offsets live in the same database, written in its dialect.
+    keys.put(
+        "pekko.projection.jdbc.dialect",
+        kind == DatabaseKind.H2 ? "h2-dialect" : "postgres-dialect");
     return ConfigFactory.parseMap(keys, "pulse.db (" + kind + ")");
   }
 

@@ -61,7 +61,13 @@ public final class UserEntity
   /** The tag the read side follows to find transitions. */
   public static final String TRANSITION_TAG = "transition";
 
-  private static final Set<String> TRANSITION_TAGS = Set.of(TRANSITION_TAG);
+  /**
+   * The tag the promotion projection follows: transitions and purchases, in one stream, so that
+   * campaigns see a purchase after the transition it follows.
+   */
+  public static final String PROMOTION_TAG = "promotion";
+
+  private static final Set<String> TRANSITION_TAGS = Set.of(TRANSITION_TAG, PROMOTION_TAG);
 
   /** The tag of wake-up requests, which the wake-up scheduler follows. */
   public static final String WAKE_UP_TAG = "wake-up";
@@ -72,6 +78,8 @@ public final class UserEntity
   public static final String CUSTOMER_TAG = "customer";
 
   private static final Set<String> CUSTOMER_TAGS = Set.of(CUSTOMER_TAG);
+
+  private static final Set<String> PURCHASE_TAGS = Set.of(CUSTOMER_TAG, PROMOTION_TAG);
 
   private static final Duration HISTORY_RETRY_DELAY = Duration.ofSeconds(1);
 
@@ -418,7 +426,7 @@ public final class UserEntity
     }
     if (change instanceof ScoredEvent scored
         && (scored.firstEvent() || scored.event().orderAmount().isPresent())) {
-      return CUSTOMER_TAGS;
+      return scored.event().purchase() ? PURCHASE_TAGS : CUSTOMER_TAGS;
     }
     return Set.of();
   }

@@ -259,12 +259,17 @@ class UserEntityTest {
     // the first event and purchases feed the customer aggregates; other events carry no tag
     assertEquals(Set.of(UserEntity.CUSTOMER_TAG), UserEntity.tagsOf(scored.get(0)));
     assertEquals(Set.of(), UserEntity.tagsOf(scored.get(1)));
-    assertEquals(Set.of(UserEntity.CUSTOMER_TAG), UserEntity.tagsOf(scored.get(2)));
-    assertEquals(Set.of(UserEntity.TRANSITION_TAG), UserEntity.tagsOf(transition));
+    // purchases and transitions also feed the promotions, in one stream
+    assertEquals(
+        Set.of(UserEntity.CUSTOMER_TAG, UserEntity.PROMOTION_TAG),
+        UserEntity.tagsOf(scored.get(2)));
+    assertEquals(
+        Set.of(UserEntity.TRANSITION_TAG, UserEntity.PROMOTION_TAG), UserEntity.tagsOf(transition));
     assertEquals(
         Set.of(UserEntity.WAKE_UP_TAG),
         UserEntity.tagsOf(new WakeUpScheduled(USER, transition.at().plusSeconds(60))));
     assertEquals("transition", UserEntity.TRANSITION_TAG);
+    assertEquals("promotion", UserEntity.PROMOTION_TAG);
   }
 
   @Test

@@ -1,0 +1,65 @@
+package io.pulse.persistence.projection;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.pulse.persistence.DatabaseKind;
+import io.pulse.persistence.DatabaseSettings;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * A small connection pool on the journal's database for projection offsets, closed when the actor
+ * system has terminated. Slick's pool belongs to the journal; the projection's few short
+ * transactions get their own so that neither waits for the other.
+ */
+public final class ProjectionDataSource implements AutoCloseable {
+
+  private final HikariDataSource pool;
+
+  private ProjectionDataSource(HikariDataSource pool) {
+    this.pool = pool;
+  }
+
+  /** A pool of {@code pulse.promotions.projection.pool-size} connections on {@code database}. */
+  public static ProjectionDataSource start(ActorSystem<?> system, DatabaseSettings database) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("pulse-projection");
+    config.setJdbcUrl(database.jdbcUrl());
+    config.setDriverClassName(
+        database.kind() == DatabaseKind.H2 ? "org.h2.Driver" : "org.postgresql.Driver");
+    if (!database.user().isEmpty()) {
+      config.setUsername(database.user());
+    }
+    if (!database.password().isEmpty()) {
+      config.setPassword(database.password());
+    }
+    int size = system.settings().config().getInt("pulse.promotions.projection.pool-size");
+    config.setMaximumPoolSize(size);
+    config.setMinimumIdle(1);
+    config.setAutoCommit(false);
+    ProjectionDataSource dataSource = new ProjectionDataSource(new HikariDataSource(config));
+    system.getWhenTerminated().thenRun(dataSource::close);
+    return dataSource;
+  }
+
+  /** A session of its own connection, in a transaction, for one offset read or write. */
+  public PooledJdbcSession newSession() {
+    try {
+      return new PooledJdbcSession(connection());
+    } catch (SQLException e) {
+      throw new IllegalStateException("no connection for the projection offset store", e);
+    }
+  }
+
+  Connection connection() throws SQLException {
+    Connection connection = pool.getConnection();
+    connection.setAutoCommit(false);
+    return connection;
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}
