@@ -2,6 +2,7 @@ package io.pulse.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
+import io.pulse.api.cluster.ClusterFormation;
 import io.pulse.api.http.EventRoutes;
 import io.pulse.api.http.HealthRoutes;
 import io.pulse.api.http.HttpSettings;
@@ -11,13 +12,13 @@ import io.pulse.api.http.PulseRoutes;
 import io.pulse.api.http.TransitionRoutes;
 import io.pulse.api.http.UserRoutes;
 import io.pulse.api.json.EventBatchParser;
+import io.pulse.api.metrics.PulseMetrics;
 import io.pulse.engine.ingest.EventIngestion;
 import io.pulse.engine.ingest.IngestSettings;
 import io.pulse.engine.model.ModelCatalog;
 import io.pulse.engine.model.ModelRegistry;
 import io.pulse.engine.model.RescoringCoordinator;
 import io.pulse.engine.user.UserEntity;
-import io.pulse.engine.user.UserEntityObserver;
 import io.pulse.engine.user.UserEntitySettings;
 import io.pulse.persistence.DatabaseSchema;
 import io.pulse.persistence.DatabaseSettings;
@@ -30,8 +31,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.serialization.jackson.JacksonObjectMapperProvider;
@@ -60,16 +59,18 @@ public final class PulseServer {
 
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "pulse", config);
     try {
-      if (config.getBoolean("pulse.cluster.join-self")) {
-        Cluster cluster = Cluster.get(system);
-        cluster.manager().tell(Join.create(cluster.selfMember().address()));
-      }
+      ClusterFormation.start(system, config);
+      PulseMetrics metrics = PulseMetrics.create(system);
       String tenant = config.getString("pulse.tenant");
       ModelRegistry.init(system);
       ModelCatalog catalog =
           ModelCatalog.follow(system, tenant, config.getDuration("pulse.models.refresh-interval"));
       UserEntity.init(
-          system, catalog, UserEntitySettings.fromConfig(config), UserEntityObserver.NONE, clock);
+          system,
+          catalog,
+          UserEntitySettings.fromConfig(config),
+          metrics.userEntityObserver(),
+          clock);
       WakeUpScheduler.init(
           system,
           database,
@@ -94,6 +95,7 @@ public final class PulseServer {
       TaggedEventFeed feed = new TaggedEventFeed(system);
       EventIngestion ingestion = new EventIngestion(system, IngestSettings.fromConfig(config));
       ClusterSharding sharding = ClusterSharding.get(system);
+      metrics.watch(ingestion).watchReadSide(feed, database);
 
       PulseRoutes routes =
           new PulseRoutes(
@@ -103,7 +105,8 @@ public final class PulseServer {
                   catalog::isLoaded,
                   new EventBatchParser(mapper.getFactory(), clock, http.maxEventsPerRequest()),
                   responses,
-                  http),
+                  http,
+                  metrics.ingestObserver()),
               new UserRoutes(sharding, catalog, responses, http, tenant, clock),
               new ModelRoutes(ModelRegistry.refFor(system, tenant), catalog, responses, http),
               new TransitionRoutes(feed, responses, http),
@@ -112,7 +115,7 @@ public final class PulseServer {
       ServerBinding binding =
           Http.get(system)
               .newServerAt(http.host(), http.port())
-              .bind(routes.route())
+              .bind(metrics.routes(routes.route()))
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS)
               .addToCoordinatedShutdown(config.getDuration("pulse.http.shutdown-deadline"), system);

@@ -29,6 +29,7 @@ public final class EventRoutes {
   private final EventBatchParser parser;
   private final JsonResponses responses;
   private final HttpSettings settings;
+  private final IngestObserver observer;
 
   public EventRoutes(
       EventIngestion ingestion,
@@ -36,11 +37,22 @@ public final class EventRoutes {
       EventBatchParser parser,
       JsonResponses responses,
       HttpSettings settings) {
+    this(ingestion, modelsLoaded, parser, responses, settings, IngestObserver.NONE);
+  }
+
+  public EventRoutes(
+      EventIngestion ingestion,
+      BooleanSupplier modelsLoaded,
+      EventBatchParser parser,
+      JsonResponses responses,
+      HttpSettings settings,
+      IngestObserver observer) {
     this.ingestion = ingestion;
     this.modelsLoaded = modelsLoaded;
     this.parser = parser;
     this.responses = responses;
     this.settings = settings;
+    this.observer = observer;
   }
 
   public Route route() {
@@ -53,6 +65,7 @@ public final class EventRoutes {
                         materializer ->
                             extractRequestEntity(
                                 entity -> {
+                                  long started = System.nanoTime();
                                   if (entity.getContentLengthOption().isPresent()
                                       && entity.getContentLengthOption().getAsLong()
                                           > settings.maxBodyBytes()) {
@@ -63,7 +76,14 @@ public final class EventRoutes {
                                           .withSizeLimit(settings.maxBodyBytes())
                                           .toStrict(settings.askTimeout().toMillis(), materializer)
                                           .thenCompose(strict -> handle(strict.getData()))
-                                          .exceptionally(this::failure);
+                                          .exceptionally(this::failure)
+                                          .whenComplete(
+                                              (response, failure) ->
+                                                  observer.answered(
+                                                      response == null
+                                                          ? 500
+                                                          : response.status().intValue(),
+                                                      System.nanoTime() - started));
                                   return completeWithFuture(answer);
                                 }))));
   }
@@ -83,6 +103,7 @@ public final class EventRoutes {
                   parsed.rejected().stream()
                       .map(rejection -> "[" + rejection.index() + "] " + rejection.error())
                       .toList());
+      observer.counted(0, 0, parsed.rejected().size());
       return CompletableFuture.completedFuture(responses.problem(problem));
     }
     if (!modelsLoaded.getAsBoolean()) {
@@ -96,10 +117,11 @@ public final class EventRoutes {
     return ingestion
         .ingest(parsed.valid())
         .thenApply(
-            (IngestResult result) ->
-                responses.json(
-                    202,
-                    new IngestAnswer(result.accepted(), result.duplicates(), parsed.rejected())));
+            (IngestResult result) -> {
+              observer.counted(result.accepted(), result.duplicates(), parsed.rejected().size());
+              return responses.json(
+                  202, new IngestAnswer(result.accepted(), result.duplicates(), parsed.rejected()));
+            });
   }
 
   private HttpResponse failure(Throwable failure) {
