@@ -84,7 +84,7 @@ final class LoadLoop implements Runnable {
 
   long behindAtEndNanos;
   long connectionsOpened;
-  Throwable failure;
+  volatile Throwable failure;
 
   /**
    * @param share this thread's index among {@code shares} I/O threads

@@ -5,6 +5,7 @@ import io.pulse.loadtest.gen.UserSampler.Skew;
 import io.pulse.loadtest.report.LoadReport;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import org.HdrHistogram.Histogram;
 
 /** Turns counter snapshots and histograms into a {@link LoadReport}. */
@@ -27,7 +28,7 @@ final class ReportBuilder {
     LoadReport.Settings reportedSettings =
         new LoadReport.Settings(
             settings.users(),
-            settings.skew().name().toLowerCase(java.util.Locale.ROOT),
+            settings.skew().name().toLowerCase(Locale.ROOT),
             settings.skew() == Skew.ZIPF ? settings.zipfExponent() : null,
             settings.userPrefix(),
             settings.eventsPerRequest(),
