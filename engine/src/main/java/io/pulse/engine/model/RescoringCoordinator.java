@@ -87,12 +87,13 @@ public final class RescoringCoordinator {
     context.pipeToSelf(
         ModelRegistry.refFor(context.getSystem(), settings.tenant())
             .<ModelCatalogRevision>ask(ModelRegistry.GetCatalog::new, settings.pollInterval()),
-        (catalog, failure) -> failure == null ? new CatalogRead(catalog) : null);
+        (catalog, failure) -> new CatalogRead(failure == null ? catalog : null));
     return Behaviors.same();
   }
 
   private Behavior<Command> onCatalog(CatalogRead read) {
-    if (read == null) {
+    if (read.catalog() == null) {
+      // The registry did not answer in time; the next poll asks again.
       return Behaviors.same();
     }
     for (RescoringProgress wanted : read.catalog().rescorings().values()) {
