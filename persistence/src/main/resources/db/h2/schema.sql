@@ -82,3 +82,33 @@ CREATE TABLE IF NOT EXISTS "pekko_projection_management" (
   "last_updated" BIGINT NOT NULL,
   PRIMARY KEY("projection_name", "projection_key")
 );
+
+-- Aggregates of GET /v1/stats, kept from the journal by the stats projection. Totals by
+-- name ('orders' has the revenue in amount).
+CREATE TABLE IF NOT EXISTS pulse_stats_total (
+  counter_name VARCHAR(64) NOT NULL PRIMARY KEY,
+  total BIGINT NOT NULL,
+  amount DOUBLE PRECISION NOT NULL
+);
+
+-- Users in each segment (a band, or inactive) of each model.
+CREATE TABLE IF NOT EXISTS pulse_stats_segment (
+  model VARCHAR(128) NOT NULL,
+  segment VARCHAR(128) NOT NULL,
+  members BIGINT NOT NULL,
+  PRIMARY KEY (model, segment)
+);
+
+-- Transitions by the UTC hour of their time (hours since the epoch).
+CREATE TABLE IF NOT EXISTS pulse_stats_transition_hour (
+  utc_hour BIGINT NOT NULL PRIMARY KEY,
+  transitions BIGINT NOT NULL
+);
+
+-- By UTC day (days since the epoch): orders placed that day, and customers whose latest
+-- purchase falls on that day.
+CREATE TABLE IF NOT EXISTS pulse_stats_purchase_day (
+  utc_day BIGINT NOT NULL PRIMARY KEY,
+  orders BIGINT NOT NULL,
+  latest_purchases BIGINT NOT NULL
+);

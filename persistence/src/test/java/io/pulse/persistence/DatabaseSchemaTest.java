@@ -27,7 +27,16 @@ class DatabaseSchemaTest {
         DatabaseSchema.statements(DatabaseSchema.script(kind.schemaResource()));
 
     for (String table :
-        List.of("event_journal", "event_tag", "snapshot", "pulse_wake_up", "pulse_read_offset")) {
+        List.of(
+            "event_journal",
+            "event_tag",
+            "snapshot",
+            "pulse_wake_up",
+            "pulse_read_offset",
+            "pulse_stats_total",
+            "pulse_stats_segment",
+            "pulse_stats_transition_hour",
+            "pulse_stats_purchase_day")) {
       assertTrue(
           statements.stream().anyMatch(s -> s.contains("CREATE TABLE") && s.contains(table)),
           table);

@@ -1,0 +1,59 @@
+package io.pulse.persistence.stats;
+
+import io.pulse.engine.domain.EngagementChange;
+import io.pulse.engine.user.UserEntity;
+import java.util.List;
+import java.util.Set;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+
+/**
+ * A test-only user that journals exactly the changes a test scripts, under the user entity's
+ * persistence id and tags, so that the read side sees what it would see from real users.
+ */
+final class ScriptedUser
+    extends EventSourcedBehavior<ScriptedUser.Journal, EngagementChange, Integer> {
+
+  /** Journals {@code changes} and answers once they are durable. */
+  record Journal(List<EngagementChange> changes, ActorRef<Done> replyTo) {}
+
+  private ScriptedUser(String userId) {
+    super(UserEntity.persistenceIdOf("default|" + userId));
+  }
+
+  static Behavior<Journal> create(String userId) {
+    return new ScriptedUser(userId);
+  }
+
+  @Override
+  public Integer emptyState() {
+    return 0;
+  }
+
+  @Override
+  public CommandHandler<Journal, EngagementChange, Integer> commandHandler() {
+    return newCommandHandlerBuilder()
+        .forAnyState()
+        .onCommand(
+            Journal.class,
+            (journaled, command) ->
+                Effect()
+                    .persist(command.changes())
+                    .thenRun(state -> command.replyTo().tell(Done.getInstance())))
+        .build();
+  }
+
+  @Override
+  public EventHandler<Integer, EngagementChange> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent((count, change) -> count + 1);
+  }
+
+  @Override
+  public Set<String> tagsFor(EngagementChange change) {
+    return UserEntity.tagsOf(change);
+  }
+}
