@@ -99,7 +99,7 @@ final class ClusterNode implements AutoCloseable {
     // A request whose user sits on a node that died answers 503 soon; the client retries.
     environment.put("PULSE_INGEST_TIMEOUT", "4s");
     builder.redirectErrorStream(true);
-    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
     try {
       process = builder.start();
     } catch (IOException e) {
