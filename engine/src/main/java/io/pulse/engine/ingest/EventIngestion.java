@@ -22,10 +22,11 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 /**
  * Hands validated events to their user entities and completes when every user's group is durable.
  *
- * <p>A request is split into one command per user. Replies from all entities go to a single
- * long-lived receiver that matches them by correlation id, so there is no ask (and no temporary
- * actor) per user or per event. The number of unacknowledged events on this node is bounded: beyond
- * it a request is refused at once rather than queued without limit.
+ * <p>A request is split into one part per user. Replies from all entities go to a single long-lived
+ * receiver that matches them by correlation id, so there is no ask (and no temporary actor) per
+ * user or per event. Parts for a user whose previous write is still in flight wait and are sent
+ * together as one write when it is confirmed. The number of unacknowledged events on this node is
+ * bounded: beyond it a request is refused at once rather than queued without limit.
  */
 public final class EventIngestion {
 
@@ -34,7 +35,12 @@ public final class EventIngestion {
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
   private final IngestSettings settings;
-  private final ActorRef<UserEntity.Recorded> replies;
+  private final ActorRef<UserEntity.PartsRecorded> replies;
+  private final Map<String, UserLane> lanes = new ConcurrentHashMap<>();
+
+  /** Most events coalesced into one write of a user. */
+  static final int MAX_EVENTS_PER_WRITE = 1000;
+
   private final Map<Long, PendingRequest> pending = new ConcurrentHashMap<>();
   private final AtomicLong correlationIds = new AtomicLong();
   private final AtomicInteger inFlightEvents = new AtomicInteger();
@@ -82,12 +88,76 @@ public final class EventIngestion {
             .scheduleOnce(
                 settings.timeout(), () -> expire(correlationId), system.executionContext());
     for (Map.Entry<String, List<BehaviouralEvent>> group : byUser.entrySet()) {
-      sharding
-          .entityRefFor(
-              UserEntity.ENTITY_KEY, UserEntity.entityId(settings.tenant(), group.getKey()))
-          .tell(new UserEntity.RecordEvents(correlationId, group.getValue(), replies));
+      dispatch(group.getKey(), new UserEntity.Part(correlationId, group.getValue()));
     }
     return request.result;
+  }
+
+  /**
+   * Sends a user's part at once if no write of that user from this node is in flight; otherwise it
+   * waits, and joins the parts sent together when that write is confirmed. A hot user thus gets one
+   * write per round trip, whatever the number of requests naming it, and its entity's stash stays
+   * small. A write unconfirmed for longer than the request timeout is presumed lost.
+   */
+  private void dispatch(String userId, UserEntity.Part part) {
+    List<UserEntity.Part> toSend = new ArrayList<>(1);
+    long now = System.nanoTime();
+    lanes.compute(
+        userId,
+        (user, lane) -> {
+          if (lane == null) {
+            lane = new UserLane();
+          } else if (now - lane.sentAt < settings.timeout().toNanos()) {
+            lane.waiting.add(part);
+            return lane;
+          }
+          lane.sentAt = now;
+          lane.waiting.add(part);
+          lane.drainInto(toSend);
+          return lane;
+        });
+    send(userId, toSend);
+  }
+
+  private void confirmed(String userId) {
+    List<UserEntity.Part> toSend = new ArrayList<>(1);
+    lanes.computeIfPresent(
+        userId,
+        (user, lane) -> {
+          if (lane.waiting.isEmpty()) {
+            return null;
+          }
+          lane.sentAt = System.nanoTime();
+          lane.drainInto(toSend);
+          return lane;
+        });
+    send(userId, toSend);
+  }
+
+  private void send(String userId, List<UserEntity.Part> parts) {
+    if (parts.isEmpty()) {
+      return;
+    }
+    sharding
+        .entityRefFor(UserEntity.ENTITY_KEY, UserEntity.entityId(settings.tenant(), userId))
+        .tell(new UserEntity.RecordParts(userId, parts, replies));
+  }
+
+  /** The parts of one user waiting for its write in flight; guarded by the map's compute. */
+  private static final class UserLane {
+    final List<UserEntity.Part> waiting = new ArrayList<>(1);
+    long sentAt;
+
+    /** Moves waiting parts into one write, up to a full request's worth of events. */
+    void drainInto(List<UserEntity.Part> write) {
+      int events = 0;
+      while (!waiting.isEmpty()
+          && (write.isEmpty() || events + waiting.get(0).events().size() <= MAX_EVENTS_PER_WRITE)) {
+        UserEntity.Part next = waiting.remove(0);
+        events += next.events().size();
+        write.add(next);
+      }
+    }
   }
 
   private void expire(long correlationId) {
@@ -100,19 +170,22 @@ public final class EventIngestion {
     }
   }
 
-  private Behavior<UserEntity.Recorded> replyReceiver() {
-    return Behaviors.receive(UserEntity.Recorded.class)
+  private Behavior<UserEntity.PartsRecorded> replyReceiver() {
+    return Behaviors.receive(UserEntity.PartsRecorded.class)
         .onMessage(
-            UserEntity.Recorded.class,
-            recorded -> {
-              PendingRequest request = pending.get(recorded.correlationId());
-              if (request != null
-                  && request.add(recorded)
-                  && pending.remove(recorded.correlationId(), request)) {
-                request.timeout.cancel();
-                inFlightEvents.addAndGet(-request.events);
-                request.result.complete(new IngestResult(request.accepted, request.duplicates));
+            UserEntity.PartsRecorded.class,
+            written -> {
+              for (UserEntity.Recorded recorded : written.parts()) {
+                PendingRequest request = pending.get(recorded.correlationId());
+                if (request != null
+                    && request.add(recorded)
+                    && pending.remove(recorded.correlationId(), request)) {
+                  request.timeout.cancel();
+                  inFlightEvents.addAndGet(-request.events);
+                  request.result.complete(new IngestResult(request.accepted, request.duplicates));
+                }
               }
+              confirmed(written.userId());
               return Behaviors.same();
             })
         .build();

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -85,7 +86,13 @@ public final class UserEntity
 
   /** Messages a user entity understands. */
   public sealed interface Command extends CborSerializable
-      permits RecordEvents, GetEngagement, WakeUp, Rescore, ForgetModel, HistoryLoaded {}
+      permits RecordEvents,
+          RecordParts,
+          GetEngagement,
+          WakeUp,
+          Rescore,
+          ForgetModel,
+          HistoryLoaded {}
 
   /**
    * Records a group of events of this user in one write; {@code correlationId} lets one node-wide
@@ -94,6 +101,20 @@ public final class UserEntity
   public record RecordEvents(
       long correlationId, List<BehaviouralEvent> events, ActorRef<Recorded> replyTo)
       implements Command {}
+
+  /**
+   * Several requests' groups for this user, coalesced by the node while an earlier write of the
+   * user was in flight, recorded in one write; each part is answered on its own.
+   */
+  public record RecordParts(String userId, List<Part> parts, ActorRef<PartsRecorded> replyTo)
+      implements Command {}
+
+  /** One request's group of events within {@link RecordParts}. */
+  public record Part(long correlationId, List<BehaviouralEvent> events)
+      implements CborSerializable {}
+
+  /** Every part of a {@link RecordParts} is durable. */
+  public record PartsRecorded(String userId, List<Recorded> parts) implements CborSerializable {}
 
   /** Asks for the user's current state. */
   public record GetEngagement(ActorRef<UserEngagement> replyTo) implements Command {}
@@ -220,6 +241,7 @@ public final class UserEntity
     return newCommandHandlerBuilder()
         .forAnyState()
         .onCommand(RecordEvents.class, this::onRecordEvents)
+        .onCommand(RecordParts.class, this::onRecordParts)
         .onCommand(
             GetEngagement.class, (state, command) -> Effect().reply(command.replyTo(), state))
         .onCommand(WakeUp.class, this::onWakeUp)
@@ -231,33 +253,97 @@ public final class UserEntity
 
   private Effect<EngagementChange, UserEngagement> onRecordEvents(
       UserEngagement state, RecordEvents command) {
-    ScoringModels current = models.get();
-    if (loadingHistory || needsReplay(state, current)) {
+    if (loadingHistory || needsReplay(state, models.get())) {
       return waitForHistory();
     }
-    long received = System.nanoTime();
-    Recording recording = state.record(command.events(), current);
-    Recorded reply =
-        new Recorded(command.correlationId(), recording.accepted(), recording.duplicates());
-    List<EngagementChange> changes = withWakeUp(recording, current);
-    if (changes.isEmpty()) {
-      observer.recorded(0, recording.duplicates(), 0, 0);
-      return Effect().reply(command.replyTo(), reply);
+    Written written = write(state, List.of(new Part(command.correlationId(), command.events())));
+    return written.effect(command.replyTo(), after -> written.replies().get(0));
+  }
+
+  private Effect<EngagementChange, UserEngagement> onRecordParts(
+      UserEngagement state, RecordParts command) {
+    if (loadingHistory || needsReplay(state, models.get())) {
+      return waitForHistory();
     }
-    int transitions = recording.transitions().size();
-    expectApplying(changes, recording.state(), changes.size() > recording.changes().size());
-    return Effect()
-        .persist(changes)
-        .thenReply(
-            command.replyTo(),
-            after -> {
-              observer.recorded(
-                  recording.accepted(),
-                  recording.duplicates(),
-                  transitions,
-                  System.nanoTime() - received);
-              return reply;
-            });
+    Written written = write(state, command.parts());
+    return written.effect(
+        command.replyTo(), after -> new PartsRecorded(command.userId(), written.replies()));
+  }
+
+  /** Scores the parts one after the other and prepares them as one write. */
+  private Written write(UserEngagement state, List<Part> parts) {
+    long received = System.nanoTime();
+    ScoringModels current = models.get();
+    UserEngagement after = state;
+    List<EngagementChange> changes = new ArrayList<>();
+    List<Recorded> replies = new ArrayList<>(parts.size());
+    int accepted = 0;
+    int duplicates = 0;
+    int transitions = 0;
+    for (Part part : parts) {
+      Recording recording = after.record(part.events(), current);
+      changes.addAll(recording.changes());
+      replies.add(new Recorded(part.correlationId(), recording.accepted(), recording.duplicates()));
+      accepted += recording.accepted();
+      duplicates += recording.duplicates();
+      transitions += recording.transitions().size();
+      after = recording.state();
+    }
+    Optional<WakeUpScheduled> wakeUp = after.wakeUpToRequest(current, clock.instant());
+    if (wakeUp.isPresent()) {
+      changes.add(wakeUp.get());
+      after = after.apply(wakeUp.get());
+    }
+    return new Written(changes, after, replies, accepted, duplicates, transitions, received);
+  }
+
+  /** What one write of recorded events consists of, and how to answer it. */
+  private final class Written {
+    private final List<EngagementChange> changes;
+    private final UserEngagement state;
+    private final List<Recorded> replies;
+    private final int accepted;
+    private final int duplicates;
+    private final int transitions;
+    private final long received;
+
+    Written(
+        List<EngagementChange> changes,
+        UserEngagement state,
+        List<Recorded> replies,
+        int accepted,
+        int duplicates,
+        int transitions,
+        long received) {
+      this.changes = changes;
+      this.state = state;
+      this.replies = replies;
+      this.accepted = accepted;
+      this.duplicates = duplicates;
+      this.transitions = transitions;
+      this.received = received;
+    }
+
+    List<Recorded> replies() {
+      return replies;
+    }
+
+    <R> Effect<EngagementChange, UserEngagement> effect(
+        ActorRef<R> replyTo, java.util.function.Function<UserEngagement, R> reply) {
+      if (changes.isEmpty()) {
+        observer.recorded(0, duplicates, 0, 0);
+        return Effect().reply(replyTo, reply.apply(state));
+      }
+      expectApplying(changes, state);
+      return Effect()
+          .persist(changes)
+          .thenReply(
+              replyTo,
+              persisted -> {
+                observer.recorded(accepted, duplicates, transitions, System.nanoTime() - received);
+                return reply.apply(persisted);
+              });
+    }
   }
 
   private Effect<EngagementChange, UserEngagement> onWakeUp(UserEngagement state, WakeUp command) {
@@ -407,11 +493,10 @@ public final class UserEntity
   private UserEngagement expectedState;
   private int expectedIndex;
 
-  private void expectApplying(
-      List<EngagementChange> changes, UserEngagement recorded, boolean endsWithWakeUp) {
+  private void expectApplying(List<EngagementChange> changes, UserEngagement result) {
     expectedChanges = changes;
     expectedIndex = 0;
-    expectedState = endsWithWakeUp ? recorded.apply(changes.get(changes.size() - 1)) : recorded;
+    expectedState = result;
   }
 
   private UserEngagement applyChange(UserEngagement state, EngagementChange change) {

@@ -93,6 +93,29 @@ class EventIngestionTest {
   private static Behavior<UserEntity.Command> standIn(String entityId, ActorRef<Received> monitor) {
     return Behaviors.receive(UserEntity.Command.class)
         .onMessage(
+            UserEntity.RecordParts.class,
+            command -> {
+              List<UserEntity.Recorded> replies = new java.util.ArrayList<>();
+              for (UserEntity.Part part : command.parts()) {
+                monitor.tell(
+                    new Received(
+                        entityId,
+                        new UserEntity.RecordEvents(part.correlationId(), part.events(), null)));
+                int duplicates =
+                    (int)
+                        part.events().stream()
+                            .filter(event -> event.eventId().startsWith("dup"))
+                            .count();
+                replies.add(
+                    new UserEntity.Recorded(
+                        part.correlationId(), part.events().size() - duplicates, duplicates));
+              }
+              if (!UserEntity.userIdOf(entityId).startsWith("silent")) {
+                command.replyTo().tell(new UserEntity.PartsRecorded(command.userId(), replies));
+              }
+              return Behaviors.same();
+            })
+        .onMessage(
             UserEntity.RecordEvents.class,
             command -> {
               monitor.tell(new Received(entityId, command));
@@ -161,6 +184,29 @@ class EventIngestionTest {
             .distinct()
             .count(),
         "one correlation id per request");
+  }
+
+  @Test
+  void partsForAUserWithAWriteInFlightWaitAndAreSentTogether() throws Exception {
+    CompletableFuture<IngestResult> first =
+        ingestion.ingest(List.of(event("w-1", "silent-w"))).toCompletableFuture();
+    assertEquals(1, receive(1).size());
+
+    // The first write is unconfirmed: the next part waits instead of queueing at the entity.
+    CompletableFuture<IngestResult> second =
+        ingestion.ingest(List.of(event("w-2", "silent-w"))).toCompletableFuture();
+    received.expectNoMessage(Duration.ofMillis(300));
+    assertInstanceOf(IngestTimeoutException.class, failureOf(first));
+    assertInstanceOf(IngestTimeoutException.class, failureOf(second));
+
+    // Past the timeout the write in flight is presumed lost: what waited goes with the next part.
+    CompletableFuture<IngestResult> third =
+        ingestion.ingest(List.of(event("w-3", "silent-w"))).toCompletableFuture();
+    List<Received> together = received.receiveSeveralMessages(2, WAIT);
+    assertEquals(
+        List.of("w-2", "w-3"),
+        together.stream().map(r -> r.command().events().get(0).eventId()).toList());
+    assertInstanceOf(IngestTimeoutException.class, failureOf(third));
   }
 
   @Test
