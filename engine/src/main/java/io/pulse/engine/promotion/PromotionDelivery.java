@@ -3,9 +3,13 @@ package io.pulse.engine.promotion;
 import io.pulse.engine.domain.BehaviouralEvent;
 import io.pulse.engine.domain.SegmentTransition;
 import io.pulse.engine.domain.promotion.CampaignDirectoryState;
+import io.pulse.engine.domain.promotion.Trigger;
 import io.pulse.engine.promotion.CampaignEntity.Decision;
 import io.pulse.engine.promotion.VoucherCodeEntity.ClaimVerdict;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -15,8 +19,10 @@ import org.apache.pekko.actor.typed.ActorSystem;
 /**
  * Hands what the promotion feed carries to the campaigns: a transition to each campaign whose
  * trigger it matches, then claims the code of any voucher issued; a purchase to every campaign, for
- * conversions. Every step is idempotent, so delivering the same transition or purchase again, after
- * a crash or in a replay from offset 0, issues nothing new and finishes any voucher left pending.
+ * conversions. Each campaign gets its items one at a time in feed order, so it sees a user's
+ * transitions in sequence and a purchase after the transition it follows; campaigns run side by
+ * side. Every step is idempotent, so delivering the same items again, after a crash or in a replay
+ * from offset 0, issues nothing new and finishes any voucher left pending.
  */
 public final class PromotionDelivery {
 
@@ -40,37 +46,64 @@ public final class PromotionDelivery {
     return persistenceId.substring(first + 1, second);
   }
 
-  /**
-   * Offers a transition found at journal {@code offset}; completes once every voucher is usable.
-   */
+  /** Offers one transition found at journal {@code offset}. */
   public CompletionStage<Done> transition(
       String tenant, SegmentTransition transition, long offset) {
-    return directory(tenant)
-        .thenCompose(
-            directory ->
-                all(
-                    directory.matching(transition),
-                    campaignId -> consider(tenant, campaignId, transition, offset)));
+    return deliver(List.of(PromotionFeedItem.transition(tenant, offset, transition)));
   }
 
-  /** Offers a purchase found at journal {@code offset} to every campaign, for conversions. */
+  /** Offers one purchase found at journal {@code offset}. */
   public CompletionStage<Done> purchase(String tenant, BehaviouralEvent purchase, long offset) {
-    return directory(tenant)
-        .thenCompose(
-            directory ->
-                all(
-                    directory.ids(),
-                    campaignId ->
-                        CampaignEntity.refFor(system, tenant, campaignId)
-                            .<Done>ask(
-                                replyTo ->
-                                    new CampaignEntity.RecordPurchase(
-                                        purchase.userId(),
-                                        purchase.eventId(),
-                                        offset,
-                                        purchase.timestamp(),
-                                        replyTo),
-                                settings.askTimeout())));
+    return deliver(List.of(PromotionFeedItem.purchase(tenant, offset, purchase)));
+  }
+
+  /**
+   * Delivers a stretch of the feed, in order; completes once every campaign has handled its part
+   * and every voucher issued is usable. One look-up of the campaigns serves the whole stretch.
+   */
+  public CompletionStage<Done> deliver(List<PromotionFeedItem> items) {
+    Map<String, List<PromotionFeedItem>> byTenant = new LinkedHashMap<>();
+    for (PromotionFeedItem item : items) {
+      byTenant.computeIfAbsent(item.tenant(), tenant -> new ArrayList<>()).add(item);
+    }
+    return all(
+        List.copyOf(byTenant.keySet()),
+        tenant ->
+            directory(tenant)
+                .thenCompose(
+                    directory ->
+                        all(
+                            directory.ids(),
+                            campaignId ->
+                                inOrder(
+                                    concerning(
+                                        directory.campaigns().get(campaignId),
+                                        byTenant.get(tenant)),
+                                    item -> handOver(tenant, campaignId, item)))));
+  }
+
+  private static List<PromotionFeedItem> concerning(
+      Trigger trigger, List<PromotionFeedItem> items) {
+    return items.stream()
+        .filter(item -> item.purchase() != null || trigger.matches(item.transition()))
+        .toList();
+  }
+
+  private CompletionStage<Done> handOver(String tenant, String campaignId, PromotionFeedItem item) {
+    if (item.transition() != null) {
+      return consider(tenant, campaignId, item.transition(), item.offset());
+    }
+    BehaviouralEvent purchase = item.purchase();
+    return CampaignEntity.refFor(system, tenant, campaignId)
+        .ask(
+            replyTo ->
+                new CampaignEntity.RecordPurchase(
+                    purchase.userId(),
+                    purchase.eventId(),
+                    item.offset(),
+                    purchase.timestamp(),
+                    replyTo),
+            settings.askTimeout());
   }
 
   private CompletionStage<CampaignDirectoryState> directory(String tenant) {
@@ -125,16 +158,27 @@ public final class PromotionDelivery {
                         .thenCompose(next -> settle(tenant, campaignId, next, attempt + 1)));
   }
 
+  /** Runs {@code step} for every id side by side. */
   private static CompletionStage<Done> all(
-      List<String> campaignIds, Function<String, CompletionStage<Done>> step) {
-    if (campaignIds.isEmpty()) {
+      List<String> ids, Function<String, CompletionStage<Done>> step) {
+    if (ids.isEmpty()) {
       return DONE;
     }
     CompletableFuture<?>[] steps =
-        campaignIds.stream()
+        ids.stream()
             .map(step)
             .map(CompletionStage::toCompletableFuture)
             .toArray(CompletableFuture<?>[]::new);
     return CompletableFuture.allOf(steps).thenApply(ignored -> Done.done());
+  }
+
+  /** Runs {@code step} for every item, each once the one before it has finished. */
+  private static CompletionStage<Done> inOrder(
+      List<PromotionFeedItem> items, Function<PromotionFeedItem, CompletionStage<Done>> step) {
+    CompletionStage<Done> chain = DONE;
+    for (PromotionFeedItem item : items) {
+      chain = chain.thenCompose(done -> step.apply(item));
+    }
+    return chain;
   }
 }

@@ -4,8 +4,10 @@ import io.pulse.engine.domain.EngagementChange;
 import io.pulse.engine.domain.ScoredEvent;
 import io.pulse.engine.domain.SegmentTransition;
 import io.pulse.engine.promotion.PromotionDelivery;
+import io.pulse.engine.promotion.PromotionFeedItem;
 import io.pulse.persistence.TaggedEventFeed;
-import java.util.concurrent.CompletableFuture;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.persistence.query.Sequence;
@@ -13,11 +15,11 @@ import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.javadsl.Handler;
 
 /**
- * Hands each envelope of the promotion feed to the campaigns: transitions for vouchers, purchases
+ * Hands each stretch of the promotion feed to the campaigns: transitions for vouchers, purchases
  * for conversions. At least once: after a restart the envelopes since the stored offset come again,
  * and the campaigns recognise them.
  */
-public final class PromotionHandler extends Handler<EventEnvelope<EngagementChange>> {
+public final class PromotionHandler extends Handler<List<EventEnvelope<EngagementChange>>> {
 
   private final PromotionDelivery delivery;
 
@@ -26,17 +28,19 @@ public final class PromotionHandler extends Handler<EventEnvelope<EngagementChan
   }
 
   @Override
-  public CompletionStage<Done> process(EventEnvelope<EngagementChange> envelope) {
-    long offset = offsetOf(envelope);
-    String tenant = PromotionDelivery.tenantOfUser(envelope.persistenceId());
-    EngagementChange change = envelope.event();
-    if (change instanceof SegmentTransition transition) {
-      return delivery.transition(tenant, transition, offset);
+  public CompletionStage<Done> process(List<EventEnvelope<EngagementChange>> envelopes) {
+    List<PromotionFeedItem> items = new ArrayList<>(envelopes.size());
+    for (EventEnvelope<EngagementChange> envelope : envelopes) {
+      long offset = offsetOf(envelope);
+      String tenant = PromotionDelivery.tenantOfUser(envelope.persistenceId());
+      EngagementChange change = envelope.event();
+      if (change instanceof SegmentTransition transition) {
+        items.add(PromotionFeedItem.transition(tenant, offset, transition));
+      } else if (change instanceof ScoredEvent scored && scored.event().purchase()) {
+        items.add(PromotionFeedItem.purchase(tenant, offset, scored.event()));
+      }
     }
-    if (change instanceof ScoredEvent scored && scored.event().purchase()) {
-      return delivery.purchase(tenant, scored.event(), offset);
-    }
-    return CompletableFuture.completedFuture(Done.done());
+    return delivery.deliver(items);
   }
 
   /** The journal ordering of an envelope, as {@link TaggedEventFeed} numbers offsets. */

@@ -21,9 +21,10 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 
 /**
  * Delivers the journal's promotion feed (transitions and purchases, tagged {@value
- * UserEntity#PROMOTION_TAG}) to the campaigns, at least once, with its offset stored in the same
- * database. It runs once in the cluster, as a sharded daemon process of one instance, which
- * sharding moves to another node when its node leaves.
+ * UserEntity#PROMOTION_TAG}) to the campaigns, at least once, in stretches of up to {@code
+ * group-after-envelopes} envelopes or {@code group-after-duration}, with the offset stored in the
+ * same database after each stretch. It runs once in the cluster, as a sharded daemon process of one
+ * instance, which sharding moves to another node when its node leaves.
  */
 public final class PromotionProjection {
 
@@ -53,10 +54,11 @@ public final class PromotionProjection {
         EventSourcedProvider.eventsByTag(
             system, JdbcReadJournal.Identifier(), UserEntity.PROMOTION_TAG);
     Config settings = system.settings().config().getConfig("pulse.promotions.projection");
-    return JdbcProjection.atLeastOnceAsync(
+    // Grouped: one look-up of the campaigns serves a whole stretch of the feed, and the offset
+    // is stored once the stretch is handled.
+    return JdbcProjection.groupedWithinAsync(
             ID, source, dataSource::newSession, () -> new PromotionHandler(delivery), system)
-        .withSaveOffset(
-            settings.getInt("save-offset-after-envelopes"),
-            settings.getDuration("save-offset-after-duration"));
+        .withGroup(
+            settings.getInt("group-after-envelopes"), settings.getDuration("group-after-duration"));
   }
 }

@@ -90,8 +90,6 @@ class PromotionProjectionTest {
                 pekko.coordinated-shutdown.exit-jvm = off
                 pekko.loglevel = WARNING
                 pulse.read-journal.refresh-interval = 50ms
-                pulse.promotions.projection.save-offset-after-envelopes = 1
-                pulse.promotions.projection.save-offset-after-duration = 50ms
                 """)
             .withFallback(ConfigFactory.parseResources("engine.conf"));
     return database.config(node);
@@ -279,17 +277,18 @@ class PromotionProjectionTest {
             });
 
         // And the same envelopes handed to the handler again, as a redelivery would.
-        PromotionHandler handler = new PromotionHandler(node.delivery);
-        for (EventEnvelope envelope : feed) {
-          await(
-              handler.process(
-                  org.apache.pekko.projection.eventsourced.EventEnvelope.create(
-                      envelope.offset(),
-                      envelope.persistenceId(),
-                      envelope.sequenceNr(),
-                      (EngagementChange) envelope.event(),
-                      envelope.timestamp())));
-        }
+        List<org.apache.pekko.projection.eventsourced.EventEnvelope<EngagementChange>> again =
+            feed.stream()
+                .map(
+                    envelope ->
+                        org.apache.pekko.projection.eventsourced.EventEnvelope.create(
+                            envelope.offset(),
+                            envelope.persistenceId(),
+                            envelope.sequenceNr(),
+                            (EngagementChange) envelope.event(),
+                            envelope.timestamp()))
+                .toList();
+        await(new PromotionHandler(node.delivery).process(again));
 
         // The management table: a paused projection says so, on either database.
         ProjectionManagement management = ProjectionManagement.get(node.system);
