@@ -96,6 +96,8 @@ public final class PulseServer {
       EventIngestion ingestion = new EventIngestion(system, IngestSettings.fromConfig(config));
       ClusterSharding sharding = ClusterSharding.get(system);
       metrics.watch(ingestion).watchReadSide(feed, database);
+      Promotions promotions =
+          Promotions.start(system, config, database, tenant, catalog, responses, http, clock);
 
       PulseRoutes routes =
           new PulseRoutes(
@@ -110,6 +112,8 @@ public final class PulseServer {
               new UserRoutes(sharding, catalog, responses, http, tenant, clock),
               new ModelRoutes(ModelRegistry.refFor(system, tenant), catalog, responses, http),
               new TransitionRoutes(feed, responses, http),
+              promotions.campaignRoutes(),
+              promotions.voucherRoutes(),
               new HealthRoutes(system, catalog, feed, responses, http.askTimeout()));
 
       ServerBinding binding =

@@ -26,13 +26,22 @@ public final class PulseRoutes {
       UserRoutes users,
       ModelRoutes models,
       TransitionRoutes transitions,
+      CampaignRoutes campaigns,
+      VoucherRoutes vouchers,
       HealthRoutes health) {
     this.responses = responses;
     this.routes =
         concat(
             pathPrefix(
                 "v1",
-                () -> concat(events.route(), users.route(), models.route(), transitions.route())),
+                () ->
+                    concat(
+                        events.route(),
+                        users.route(),
+                        models.route(),
+                        transitions.route(),
+                        campaigns.route(),
+                        vouchers.route())),
             health.route());
   }
 
