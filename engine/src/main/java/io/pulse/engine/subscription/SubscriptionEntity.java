@@ -96,6 +96,7 @@ public final class SubscriptionEntity
   public record RunStopped(long generation) implements Command {}
 
   private final ActorContext<Command> context;
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final SubscriptionDelivery delivery;
   private final SubscriptionSettings settings;
   private final Clock clock;
@@ -108,13 +109,19 @@ public final class SubscriptionEntity
       SubscriptionDelivery delivery,
       SubscriptionSettings settings,
       Clock clock) {
-    // A subscription must keep delivering while nobody talks to it, so it is never passivated;
-    // one that is not active stops itself.
+    // A subscription must keep delivering while nobody talks to it, so it is never passivated
+    // for being idle; one that is not active asks its shard to passivate it.
     ClusterSharding.get(system)
         .init(
             Entity.of(
                     ENTITY_KEY,
-                    entityContext -> create(entityContext.getEntityId(), delivery, settings, clock))
+                    entityContext ->
+                        create(
+                            entityContext.getEntityId(),
+                            entityContext.getShard(),
+                            delivery,
+                            settings,
+                            clock))
                 .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
   }
 
@@ -122,18 +129,22 @@ public final class SubscriptionEntity
     return ClusterSharding.get(system).entityRefFor(ENTITY_KEY, subscriptionId);
   }
 
+  /** The entity; {@code shard} is where it asks to be passivated when it is not active. */
   public static Behavior<Command> create(
       String subscriptionId,
+      ActorRef<ClusterSharding.ShardCommand> shard,
       SubscriptionDelivery delivery,
       SubscriptionSettings settings,
       Clock clock) {
     return Behaviors.setup(
-        context -> new SubscriptionEntity(context, subscriptionId, delivery, settings, clock));
+        context ->
+            new SubscriptionEntity(context, subscriptionId, shard, delivery, settings, clock));
   }
 
   private SubscriptionEntity(
       ActorContext<Command> context,
       String subscriptionId,
+      ActorRef<ClusterSharding.ShardCommand> shard,
       SubscriptionDelivery delivery,
       SubscriptionSettings settings,
       Clock clock) {
@@ -141,6 +152,7 @@ public final class SubscriptionEntity
         PersistenceId.of(ENTITY_KEY.name(), subscriptionId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
     this.context = context;
+    this.shard = shard;
     this.delivery = delivery;
     this.settings = settings;
     this.clock = clock;
@@ -185,7 +197,7 @@ public final class SubscriptionEntity
   private ReplyEffect<SubscriptionChange, SubscriptionState> onGet(
       SubscriptionState state, Get command) {
     if (!state.isActive()) {
-      return Effect().stop().thenReply(command.replyTo(), after -> state);
+      return Effect().none().thenRun(this::passivate).thenReply(command.replyTo(), after -> state);
     }
     return Effect().reply(command.replyTo(), state);
   }
@@ -193,12 +205,12 @@ public final class SubscriptionEntity
   private ReplyEffect<SubscriptionChange, SubscriptionState> onDelete(
       SubscriptionState state, Delete command) {
     if (!state.isActive()) {
-      return Effect().stop().thenReply(command.replyTo(), after -> state);
+      return Effect().none().thenRun(this::passivate).thenReply(command.replyTo(), after -> state);
     }
     return Effect()
         .persist(new SubscriptionChange.Deleted(clock.instant()))
         .thenRun(this::keepRunning)
-        .thenStop()
+        .thenRun(this::passivate)
         .thenReply(command.replyTo(), after -> state);
   }
 
@@ -230,7 +242,7 @@ public final class SubscriptionEntity
   private ReplyEffect<SubscriptionChange, SubscriptionState> onWake(
       SubscriptionState state, Wake command) {
     if (!state.isActive()) {
-      return Effect().stop().thenNoReply();
+      return Effect().none().thenRun(this::passivate).thenNoReply();
     }
     return Effect().none().thenRun(this::keepRunning).thenNoReply();
   }
@@ -275,6 +287,15 @@ public final class SubscriptionEntity
       runGeneration = -1;
     }
     return Effect().noReply();
+  }
+
+  /**
+   * Asks the shard to stop this entity: an unknown or deleted subscription need not stay in memory.
+   * Through the shard, not by stopping itself, so that messages arriving meanwhile are kept and
+   * start it again.
+   */
+  private void passivate(SubscriptionState state) {
+    shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
   }
 
   /** Makes the child run match the state: one run of the current generation while active. */

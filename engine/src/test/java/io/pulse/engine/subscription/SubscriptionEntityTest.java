@@ -20,10 +20,10 @@ import java.util.List;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.AfterAll;
@@ -66,6 +66,7 @@ class SubscriptionEntityTest {
   record RunSignal(boolean started, DeliveryRun run) {}
 
   private TestProbe<RunSignal> runs;
+  private TestProbe<ClusterSharding.ShardCommand> shard;
   private EventSourcedBehaviorTestKit<
           SubscriptionEntity.Command, SubscriptionChange, SubscriptionState>
       entity;
@@ -78,13 +79,14 @@ class SubscriptionEntityTest {
   @BeforeEach
   void start() {
     runs = testKit.createTestProbe();
+    shard = testKit.createTestProbe();
     TestProbe<RunSignal> signals = runs;
     SubscriptionDelivery delivery = (run, parent) -> fakeRun(run, signals);
     entity =
         EventSourcedBehaviorTestKit.create(
             testKit.system(),
             SubscriptionEntity.create(
-                "sub-1", delivery, new SubscriptionSettings(3, 100, 2), CLOCK));
+                "sub-1", shard.getRef(), delivery, new SubscriptionSettings(3, 100, 2), CLOCK));
   }
 
   private static Behavior<Object> fakeRun(DeliveryRun run, TestProbe<RunSignal> signals) {
@@ -228,51 +230,36 @@ class SubscriptionEntityTest {
     assertEquals(new DeliveryRun(SUBSCRIPTION, 1, 30, List.of()), awaitStart());
   }
 
-  /** Commands after which the entity stops, which the behavior test kit cannot follow. */
-  private ActorRef<SubscriptionEntity.Command> spawned(String id) {
-    TestProbe<RunSignal> signals = runs;
-    return testKit.spawn(
-        SubscriptionEntity.create(
-            id,
-            (run, parent) -> fakeRun(run, signals),
-            new SubscriptionSettings(3, 100, 2),
-            CLOCK));
-  }
-
   @Test
-  void deletingStopsTheRunAndTheEntity() {
-    ActorRef<SubscriptionEntity.Command> subscription = spawned("sub-deleted");
-    TestProbe<StatusReply<SubscriptionState>> created = testKit.createTestProbe();
-    subscription.tell(new SubscriptionEntity.Create(SUBSCRIPTION, 0, created.getRef()));
-    assertTrue(created.receiveMessage().isSuccess());
+  void deletingStopsTheRunAndAsksTheShardToPassivate() {
+    create(0);
     awaitStart();
 
-    TestProbe<SubscriptionState> deleted = testKit.createTestProbe();
-    subscription.tell(new SubscriptionEntity.Delete(deleted.getRef()));
+    var deleted = entity.<SubscriptionState>runCommand(SubscriptionEntity.Delete::new);
 
-    assertTrue(deleted.receiveMessage().isActive(), "the answer is the state before the delete");
+    assertTrue(deleted.reply().isActive(), "the answer is the state before the delete");
+    assertTrue(deleted.state().deleted());
     awaitStop(1);
-    deleted.expectTerminated(subscription, Duration.ofSeconds(3));
+    assertPassivationRequested();
 
-    // started again, it knows it was deleted and starts no run
-    ActorRef<SubscriptionEntity.Command> again = spawned("sub-deleted");
-    TestProbe<SubscriptionState> read = testKit.createTestProbe();
-    again.tell(new SubscriptionEntity.Get(read.getRef()));
-    SubscriptionState state = read.receiveMessage();
-    assertTrue(state.deleted());
-    assertFalse(state.isActive());
+    // it stays deleted: no run after a restart, and it asks to be passivated when woken
+    entity.restart();
+    entity.runCommand(new SubscriptionEntity.Wake());
+    assertPassivationRequested();
     runs.expectNoMessage(Duration.ofMillis(200));
   }
 
   @Test
-  void anUnknownSubscriptionAnswersStartsNoRunAndStops() {
-    ActorRef<SubscriptionEntity.Command> unknown = spawned("sub-unknown");
-    TestProbe<SubscriptionState> read = testKit.createTestProbe();
+  void anUnknownSubscriptionAnswersStartsNoRunAndAsksToBePassivated() {
+    var read = entity.<SubscriptionState>runCommand(SubscriptionEntity.Get::new);
 
-    unknown.tell(new SubscriptionEntity.Get(read.getRef()));
-
-    assertFalse(read.receiveMessage().isActive());
-    read.expectTerminated(unknown, Duration.ofSeconds(3));
+    assertFalse(read.reply().isActive());
+    assertPassivationRequested();
     runs.expectNoMessage(Duration.ofMillis(200));
+  }
+
+  private void assertPassivationRequested() {
+    ClusterSharding.ShardCommand command = shard.receiveMessage(Duration.ofSeconds(3));
+    assertTrue(command instanceof ClusterSharding.Passivate<?>, command.toString());
   }
 }
