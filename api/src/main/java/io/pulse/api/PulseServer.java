@@ -95,6 +95,8 @@ public final class PulseServer {
       TaggedEventFeed feed = new TaggedEventFeed(system);
       EventIngestion ingestion = new EventIngestion(system, IngestSettings.fromConfig(config));
       ClusterSharding sharding = ClusterSharding.get(system);
+      TransitionSubscriptions subscriptions =
+          TransitionSubscriptions.start(system, config, tenant, responses, http, clock);
       metrics.watch(ingestion).watchReadSide(feed, database);
       Promotions promotions =
           Promotions.start(system, config, database, tenant, catalog, responses, http, clock);
@@ -114,6 +116,8 @@ public final class PulseServer {
               new TransitionRoutes(feed, responses, http),
               promotions.campaignRoutes(),
               promotions.voucherRoutes(),
+              subscriptions.streamRoutes(),
+              subscriptions.subscriptionRoutes(),
               new HealthRoutes(system, catalog, feed, responses, http.askTimeout()));
 
       ServerBinding binding =

@@ -28,6 +28,8 @@ public final class PulseRoutes {
       TransitionRoutes transitions,
       CampaignRoutes campaigns,
       VoucherRoutes vouchers,
+      TransitionStreamRoutes transitionStream,
+      SubscriptionRoutes subscriptions,
       HealthRoutes health) {
     this.responses = responses;
     this.routes =
@@ -41,7 +43,9 @@ public final class PulseRoutes {
                         models.route(),
                         transitions.route(),
                         campaigns.route(),
-                        vouchers.route())),
+                        vouchers.route(),
+                        transitionStream.route(),
+                        subscriptions.route())),
             health.route());
   }
 

@@ -1,0 +1,88 @@
+package io.pulse.api;
+
+import com.typesafe.config.Config;
+import io.pulse.api.http.HttpSettings;
+import io.pulse.api.http.JsonResponses;
+import io.pulse.api.http.SubscriptionRoutes;
+import io.pulse.api.http.TransitionStreamRoutes;
+import io.pulse.api.webhook.WebhookDeliveries;
+import io.pulse.api.webhook.WebhookSender;
+import io.pulse.api.webhook.WebhookSettings;
+import io.pulse.engine.subscription.SubscriptionEntity;
+import io.pulse.engine.subscription.SubscriptionKeeper;
+import io.pulse.engine.subscription.SubscriptionRegistry;
+import io.pulse.engine.user.UserEntity;
+import io.pulse.persistence.LiveTagFeed;
+import java.time.Clock;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.Http;
+
+/**
+ * Transitions pushed to campaign orchestrators on one node: the shared live read of transitions,
+ * the SSE stream that follows it, and webhook subscriptions with their delivery runs.
+ */
+public final class TransitionSubscriptions {
+
+  private final TransitionStreamRoutes streamRoutes;
+  private final SubscriptionRoutes subscriptionRoutes;
+
+  private TransitionSubscriptions(
+      TransitionStreamRoutes streamRoutes, SubscriptionRoutes subscriptionRoutes) {
+    this.streamRoutes = streamRoutes;
+    this.subscriptionRoutes = subscriptionRoutes;
+  }
+
+  /** Starts the live read, the subscription entities and their keeper on this node. */
+  public static TransitionSubscriptions start(
+      ActorSystem<?> system,
+      Config config,
+      String tenant,
+      JsonResponses responses,
+      HttpSettings http,
+      Clock clock) {
+    Config live = config.getConfig("pulse.transitions.live");
+    LiveTagFeed transitions =
+        LiveTagFeed.start(
+            system,
+            UserEntity.TRANSITION_TAG,
+            new LiveTagFeed.Settings(
+                live.getDuration("mark-interval"),
+                live.getInt("hub-buffer-size"),
+                live.getDuration("restart.min-backoff"),
+                live.getDuration("restart.max-backoff")));
+    WebhookSettings webhooks = WebhookSettings.fromConfig(config);
+    // Receivers check the signature's time against their own clock: sign with the real one.
+    WebhookSender sender = new WebhookSender(system, webhooks, Clock.systemUTC());
+    SubscriptionRegistry.init(system);
+    SubscriptionEntity.init(
+        system,
+        new WebhookDeliveries(system, transitions, sender, webhooks, responses.mapper(), clock),
+        webhooks.subscriptions(),
+        clock);
+    SubscriptionKeeper.start(system, tenant, webhooks.keepAliveInterval());
+    // Once the subscriptions (and their deliveries) have stopped with the shard regions, close
+    // the receivers' connection pools, so that they do not report an unexpected shutdown.
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+            "close-webhook-connection-pools",
+            () ->
+                Http.get(system)
+                    .shutdownAllConnectionPools()
+                    .thenApply(closed -> Done.getInstance()));
+    return new TransitionSubscriptions(
+        new TransitionStreamRoutes(
+            system, transitions, responses, TransitionStreamRoutes.Settings.fromConfig(config)),
+        new SubscriptionRoutes(system, tenant, transitions, responses, http, clock));
+  }
+
+  public TransitionStreamRoutes streamRoutes() {
+    return streamRoutes;
+  }
+
+  public SubscriptionRoutes subscriptionRoutes() {
+    return subscriptionRoutes;
+  }
+}

@@ -1,0 +1,34 @@
+package io.pulse.api.webhook;
+
+import io.pulse.api.json.TransitionView;
+import io.pulse.engine.domain.SegmentTransition;
+
+/**
+ * A transition as a CloudEvents 1.0 event in structured JSON mode: {@code id} is the transition's
+ * stable id, so a receiver de-duplicates redeliveries by it; {@code data} carries the offset.
+ */
+public record CloudEvent(
+    String specversion,
+    String type,
+    String source,
+    String id,
+    String time,
+    String subject,
+    String datacontenttype,
+    TransitionView data) {
+
+  public static final String TYPE = "pulse.segment.transition";
+  public static final String SOURCE = "/pulse/transitions";
+
+  public static CloudEvent of(SegmentTransition transition, long offset) {
+    return new CloudEvent(
+        "1.0",
+        TYPE,
+        SOURCE,
+        transition.id(),
+        transition.at().toString(),
+        transition.userId(),
+        "application/json",
+        TransitionView.of(transition, offset));
+  }
+}
