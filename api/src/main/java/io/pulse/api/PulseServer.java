@@ -9,6 +9,7 @@ import io.pulse.api.http.HttpSettings;
 import io.pulse.api.http.JsonResponses;
 import io.pulse.api.http.ModelRoutes;
 import io.pulse.api.http.PulseRoutes;
+import io.pulse.api.http.StatsRoutes;
 import io.pulse.api.http.TransitionRoutes;
 import io.pulse.api.http.UserRoutes;
 import io.pulse.api.json.EventBatchParser;
@@ -23,6 +24,7 @@ import io.pulse.engine.user.UserEntitySettings;
 import io.pulse.persistence.DatabaseSchema;
 import io.pulse.persistence.DatabaseSettings;
 import io.pulse.persistence.TaggedEventFeed;
+import io.pulse.persistence.stats.StatsProjection;
 import io.pulse.persistence.wakeup.WakeUpScheduler;
 import java.time.Clock;
 import java.time.Duration;
@@ -80,6 +82,7 @@ public final class PulseServer {
               config.getInt("pulse.wake-ups.batch-size"),
               config.getInt("pulse.wake-ups.parallelism")),
           clock);
+      StatsProjection.init(system, database, tenant);
       RescoringCoordinator.init(
           system,
           new RescoringCoordinator.Settings(
@@ -116,6 +119,7 @@ public final class PulseServer {
               new TransitionRoutes(feed, responses, http),
               promotions.campaignRoutes(),
               promotions.voucherRoutes(),
+              StatsRoutes.open(system, database, responses, clock),
               subscriptions.streamRoutes(),
               subscriptions.subscriptionRoutes(),
               new HealthRoutes(system, catalog, feed, responses, http.askTimeout()));

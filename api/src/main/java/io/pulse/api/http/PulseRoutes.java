@@ -28,6 +28,7 @@ public final class PulseRoutes {
       TransitionRoutes transitions,
       CampaignRoutes campaigns,
       VoucherRoutes vouchers,
+      StatsRoutes stats,
       TransitionStreamRoutes transitionStream,
       SubscriptionRoutes subscriptions,
       HealthRoutes health) {
@@ -44,6 +45,7 @@ public final class PulseRoutes {
                         transitions.route(),
                         campaigns.route(),
                         vouchers.route(),
+                        stats.route(),
                         transitionStream.route(),
                         subscriptions.route())),
             health.route());
