@@ -54,7 +54,15 @@ abstract class PromotionContract {
   @BeforeAll
   void startServer() throws Exception {
     database = TestDatabase.create(kind());
-    server = new TestServer(database, clock, Map.of("pulse.read-journal.refresh-interval", "50ms"));
+    // A quicker read side than the default 200 ms, so that the tests wait less for the projection
+    // (the plugin's own keys: pulse.read-journal.* are substituted into them when config loads).
+    server =
+        new TestServer(
+            database,
+            clock,
+            Map.of(
+                "jdbc-read-journal.refresh-interval", "50ms",
+                "jdbc-read-journal.journal-sequence-retrieval.query-delay", "50ms"));
     http = server.http();
     // Every model up front, while there are no users to re-score.
     for (String name : MODELS) {
