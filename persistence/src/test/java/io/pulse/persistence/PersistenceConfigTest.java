@@ -1,6 +1,7 @@
 package io.pulse.persistence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import java.time.Duration;
@@ -54,12 +55,14 @@ class PersistenceConfigTest {
   }
 
   @Test
-  void journalDefaultsMatchThePluginsOwn() {
+  void journalDefaultsBatchLikeThePluginAndQueueMoreThanTheIngestBound() {
     Config config = ModuleConfig.server(Map.of(), "");
 
     assertEquals(400, config.getInt("jdbc-journal.batchSize"));
     assertEquals(8, config.getInt("jdbc-journal.parallelism"));
-    assertEquals(1000, config.getInt("jdbc-journal.bufferSize"));
+    // An overflowing write queue fails writes; it must hold every event a node may have in
+    // flight (pulse.ingest.max-in-flight-events, 200,000 by default).
+    assertTrue(config.getInt("jdbc-journal.bufferSize") > 200_000);
   }
 
   @Test
