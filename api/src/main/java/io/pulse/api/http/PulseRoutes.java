@@ -59,7 +59,16 @@ public final class PulseRoutes {
             .build();
     RejectionHandler rejections =
         RejectionHandler.defaultHandler().mapRejectionResponse(this::asProblem);
-    return handleExceptions(exceptions, () -> handleRejections(rejections, () -> routes));
+    return withRequestTimeoutResponse(
+        request ->
+            responses.retryLater(
+                Problem.of(
+                    503,
+                    "timeout",
+                    "Request timed out",
+                    "the server could not answer in time; try again shortly"),
+                java.time.Duration.ofSeconds(1)),
+        () -> handleExceptions(exceptions, () -> handleRejections(rejections, () -> routes)));
   }
 
   /** Rejections (no such path, wrong method, ...) keep their status but speak problem+json. */

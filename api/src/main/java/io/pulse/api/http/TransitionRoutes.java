@@ -25,6 +25,12 @@ public final class TransitionRoutes {
   /** How many journal pages one request may scan while a filter skips transitions. */
   private static final int MAX_PAGES_PER_REQUEST = 20;
 
+  /** Journal entries read per page while filtering. */
+  private static final int SCAN_PAGE_SIZE = 1000;
+
+  /** How long one request may scan before it answers with what it found so far. */
+  private static final long SCAN_NANOS = java.time.Duration.ofSeconds(2).toNanos();
+
   private final TaggedEventFeed feed;
   private final JsonResponses responses;
   private final HttpSettings settings;
@@ -86,8 +92,23 @@ public final class TransitionRoutes {
       Predicate<SegmentTransition> filter,
       List<TransitionView> collected,
       int pagesScanned) {
-    int wanted = limit - collected.size();
-    return feed.page(UserEntity.TRANSITION_TAG, after, wanted)
+    return collect(after, limit, filter, collected, pagesScanned, System.nanoTime() + SCAN_NANOS);
+  }
+
+  /**
+   * Reads journal pages until {@code limit} transitions pass the filter, the journal is read to its
+   * end, or the scan has taken its time budget; {@code next} is the last offset examined, so a
+   * client continues exactly where the scan stopped.
+   */
+  private CompletionStage<TransitionPage> collect(
+      long after,
+      int limit,
+      Predicate<SegmentTransition> filter,
+      List<TransitionView> collected,
+      int pagesScanned,
+      long deadline) {
+    int pageSize = Math.max(limit, SCAN_PAGE_SIZE);
+    return feed.page(UserEntity.TRANSITION_TAG, after, pageSize)
         .thenCompose(
             envelopes -> {
               long next = after;
@@ -96,15 +117,18 @@ public final class TransitionRoutes {
                 if (envelope.event() instanceof SegmentTransition transition
                     && filter.test(transition)) {
                   collected.add(TransitionView.of(transition, next));
+                  if (collected.size() >= limit) {
+                    return CompletableFuture.completedFuture(new TransitionPage(collected, next));
+                  }
                 }
               }
-              boolean exhausted = envelopes.size() < wanted;
+              boolean exhausted = envelopes.size() < pageSize;
               if (exhausted
-                  || collected.size() >= limit
-                  || pagesScanned + 1 >= MAX_PAGES_PER_REQUEST) {
+                  || pagesScanned + 1 >= MAX_PAGES_PER_REQUEST
+                  || System.nanoTime() > deadline) {
                 return CompletableFuture.completedFuture(new TransitionPage(collected, next));
               }
-              return collect(next, limit, filter, collected, pagesScanned + 1);
+              return collect(next, limit, filter, collected, pagesScanned + 1, deadline);
             });
   }
 
