@@ -281,6 +281,16 @@ abstract class PromotionContract {
         .forEach(c -> listed.add(c.get("id").asText()));
     assertTrue(listed.contains(id), listed.toString());
 
+    // A user going quiet is a segment like a band: a win-back campaign can trigger on it.
+    String winback = id("winback");
+    Map<String, Object> quiet = new LinkedHashMap<>();
+    quiet.put("trigger", Map.of("model", model("issue"), "entered", "inactive"));
+    quiet.put("offer", Map.of("type", "free_shipping"));
+    HttpJson.Answer inactive = put(winback, quiet);
+    assertEquals(201, inactive.status(), inactive.body());
+    assertEquals("inactive", inactive.json().get("trigger").get("entered").asText());
+    assertEquals("free_shipping", inactive.json().get("offer").get("type").asText());
+
     assertProblem(http.get("/v1/campaigns/none-" + run), 404, "campaign-not-found");
     assertProblem(http.get("/v1/campaigns/none-" + run + "/stats"), 404, "campaign-not-found");
   }
