@@ -69,7 +69,13 @@ public final class EventRoutes {
                                   if (entity.getContentLengthOption().isPresent()
                                       && entity.getContentLengthOption().getAsLong()
                                           > settings.maxBodyBytes()) {
-                                    return complete(responses.problem(tooLarge()));
+                                    // Read the body to its end before answering: a
+                                    // connection closed mid-upload loses the answer.
+                                    return completeWithFuture(
+                                        entity
+                                            .discardBytes(materializer)
+                                            .completionStage()
+                                            .thenApply(done -> responses.problem(tooLarge())));
                                   }
                                   CompletionStage<HttpResponse> answer =
                                       entity

@@ -120,7 +120,7 @@ public final class UserEntity
   public record GetEngagement(ActorRef<UserEngagement> replyTo) implements Command {}
 
   /** A wake-up the user asked for is due: emit what decay and inactivity changed by now. */
-  public record WakeUp(Instant dueAt, ActorRef<Done> replyTo) implements Command {}
+  public record WakeUp(Instant dueAt, ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
   /**
    * Makes sure the user is scored under {@code version} of {@code model} or later, replaying the
@@ -347,6 +347,12 @@ public final class UserEntity
   }
 
   private Effect<EngagementChange, UserEngagement> onWakeUp(UserEngagement state, WakeUp command) {
+    if (!modelsLoaded()) {
+      // Woken before this node knows the models: it would find nothing to do and the wake-up
+      // would be spent. The scheduler keeps it and tries again.
+      return Effect()
+          .reply(command.replyTo(), StatusReply.error("the scoring models are not loaded yet"));
+    }
     ScoringModels current = models.get();
     if (loadingHistory || needsReplay(state, current)) {
       return waitForHistory();
@@ -354,9 +360,14 @@ public final class UserEntity
     Recording recording = state.wakeUp(current, clock.instant());
     List<EngagementChange> changes = withWakeUp(recording, current);
     if (changes.isEmpty()) {
-      return Effect().reply(command.replyTo(), Done.getInstance());
+      return Effect().reply(command.replyTo(), StatusReply.ack());
     }
-    return Effect().persist(changes).thenReply(command.replyTo(), after -> Done.getInstance());
+    return Effect().persist(changes).thenReply(command.replyTo(), after -> StatusReply.ack());
+  }
+
+  /** Whether this node holds the models (a plain supplier, as in tests, always does). */
+  private boolean modelsLoaded() {
+    return !(models instanceof io.pulse.engine.model.ModelCatalog catalog) || catalog.isLoaded();
   }
 
   private Effect<EngagementChange, UserEngagement> onRescore(

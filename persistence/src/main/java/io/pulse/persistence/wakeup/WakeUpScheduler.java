@@ -22,6 +22,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.SingletonActor;
+import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.RestartSettings;
@@ -153,8 +154,13 @@ public final class WakeUpScheduler {
     ActorSystem<?> system = context.getSystem();
     return ClusterSharding.get(system)
         .entityRefFor(UserEntity.ENTITY_KEY, wakeUp.entityId())
-        .<Done>ask(
+        .<StatusReply<Done>>ask(
             replyTo -> new UserEntity.WakeUp(wakeUp.dueAt(), replyTo), Duration.ofSeconds(30))
+        .thenCompose(
+            reply ->
+                reply.isSuccess()
+                    ? CompletableFuture.completedFuture(Done.getInstance())
+                    : CompletableFuture.<Done>failedFuture(reply.getError()))
         .thenApplyAsync(
             done -> {
               try {
