@@ -2,11 +2,6 @@ package io.pulse.api.http;
 
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.pulse.api.json.CampaignDocument;
 import io.pulse.api.json.CampaignStatsView;
 import io.pulse.engine.domain.Band;
@@ -19,7 +14,6 @@ import io.pulse.engine.domain.promotion.CampaignStats;
 import io.pulse.engine.promotion.CampaignDirectory;
 import io.pulse.engine.promotion.CampaignEntity;
 import io.pulse.engine.promotion.CampaignEntity.CampaignDetails;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +21,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -48,7 +41,7 @@ public final class CampaignRoutes {
   private final Supplier<ScoringModels> models;
   private final JsonResponses responses;
   private final HttpSettings settings;
-  private final ObjectReader strictReader;
+  private final StrictJsonBody<CampaignDocument> campaignBody;
 
   public CampaignRoutes(
       ActorSystem<?> system,
@@ -61,13 +54,13 @@ public final class CampaignRoutes {
     this.models = models;
     this.responses = responses;
     this.settings = settings;
-    this.strictReader =
-        responses
-            .mapper()
-            .readerFor(CampaignDocument.class)
-            .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .with(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    this.campaignBody =
+        new StrictJsonBody<>(
+            responses.mapper(),
+            CampaignDocument.class,
+            "invalid-campaign",
+            "Invalid campaign",
+            "a campaign");
   }
 
   public Route route() {
@@ -164,14 +157,9 @@ public final class CampaignRoutes {
     }
     CampaignDocument document;
     try {
-      if (body.isEmpty()) {
-        throw Problem.of(400, "empty-body", "Empty body", "the body must be a campaign").raise();
-      }
-      document = strictReader.readValue(body.toArray());
+      document = campaignBody.read(body);
     } catch (Problem.Raised raised) {
       return CompletableFuture.completedFuture(responses.problem(raised.problem()));
-    } catch (IOException e) {
-      return CompletableFuture.completedFuture(responses.problem(jsonProblem(e)));
     }
     CampaignDocument.Result result = document.toCampaign(campaignId);
     List<String> problems = new ArrayList<>(result.problems());
@@ -252,38 +240,5 @@ public final class CampaignRoutes {
   private static Problem notFound(String campaignId) {
     return Problem.of(
         404, "campaign-not-found", "Campaign not found", "no campaign '" + campaignId + "'");
-  }
-
-  /** Names the field at fault, e.g. "unknown field 'foo' at offer". */
-  static Problem jsonProblem(IOException failure) {
-    if (failure instanceof UnrecognizedPropertyException unknown) {
-      String at = pathOf(unknown);
-      String problem =
-          "unknown field '" + unknown.getPropertyName() + "'" + (at.isEmpty() ? "" : " at " + at);
-      return invalid(List.of(problem));
-    }
-    if (failure instanceof JsonMappingException mapping) {
-      return invalid(
-          List.of("wrong type at '" + pathOf(mapping) + "': " + mapping.getOriginalMessage()));
-    }
-    if (failure instanceof JsonProcessingException processing) {
-      return Problem.of(400, "invalid-json", "Malformed JSON", processing.getOriginalMessage());
-    }
-    return Problem.of(400, "invalid-json", "Malformed JSON", failure.getMessage());
-  }
-
-  private static String pathOf(JsonMappingException failure) {
-    List<JsonMappingException.Reference> path = failure.getPath();
-    if (failure instanceof UnrecognizedPropertyException) {
-      path = path.subList(0, Math.max(0, path.size() - 1));
-    }
-    return path.stream()
-        .map(
-            reference ->
-                reference.getFieldName() != null
-                    ? "." + reference.getFieldName()
-                    : "[" + reference.getIndex() + "]")
-        .collect(Collectors.joining())
-        .replaceFirst("^\\.", "");
   }
 }

@@ -2,22 +2,14 @@ package io.pulse.api.http;
 
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.pulse.api.json.ModelDocument;
 import io.pulse.engine.domain.ScoringModel;
 import io.pulse.engine.model.ModelCatalog;
 import io.pulse.engine.model.ModelCatalogRevision;
 import io.pulse.engine.model.ModelRegistry;
-import java.io.IOException;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.stream.Collectors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
@@ -31,7 +23,7 @@ public final class ModelRoutes {
   private final ModelCatalog catalog;
   private final JsonResponses responses;
   private final HttpSettings settings;
-  private final ObjectReader strictModelReader;
+  private final StrictJsonBody<ModelDocument> modelBody;
 
   public ModelRoutes(
       EntityRef<ModelRegistry.Command> registry,
@@ -42,12 +34,9 @@ public final class ModelRoutes {
     this.catalog = catalog;
     this.responses = responses;
     this.settings = settings;
-    this.strictModelReader =
-        responses
-            .mapper()
-            .readerFor(ModelDocument.class)
-            .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    this.modelBody =
+        new StrictJsonBody<>(
+            responses.mapper(), ModelDocument.class, "invalid-model", "Invalid model", "a model");
   }
 
   public Route route() {
@@ -128,14 +117,9 @@ public final class ModelRoutes {
     }
     ModelDocument document;
     try {
-      if (body.isEmpty()) {
-        throw Problem.of(400, "empty-body", "Empty body", "the body must be a model").raise();
-      }
-      document = strictModelReader.readValue(body.toArray());
+      document = modelBody.read(body);
     } catch (Problem.Raised raised) {
       return CompletableFuture.completedFuture(responses.problem(raised.problem()));
-    } catch (IOException e) {
-      return CompletableFuture.completedFuture(responses.problem(jsonProblem(e)));
     }
     ModelDocument.Result result = document.toModel(modelId);
     if (result.model() == null) {
@@ -182,43 +166,5 @@ public final class ModelRoutes {
 
   private static Problem notFound(String modelId) {
     return Problem.of(404, "model-not-found", "Model not found", "no model '" + modelId + "'");
-  }
-
-  /** Names the field at fault, e.g. "unknown field 'foo' at rules[0]". */
-  static Problem jsonProblem(IOException failure) {
-    if (failure instanceof UnrecognizedPropertyException unknown) {
-      String at = pathOf(unknown);
-      return Problem.of(
-          400,
-          "invalid-model",
-          "Invalid model",
-          "unknown field '" + unknown.getPropertyName() + "'" + (at.isEmpty() ? "" : " at " + at));
-    }
-    if (failure instanceof JsonMappingException mapping) {
-      return Problem.of(
-          400,
-          "invalid-model",
-          "Invalid model",
-          "wrong type at '" + pathOf(mapping) + "': " + mapping.getOriginalMessage());
-    }
-    if (failure instanceof JsonProcessingException processing) {
-      return Problem.of(400, "invalid-json", "Malformed JSON", processing.getOriginalMessage());
-    }
-    return Problem.of(400, "invalid-json", "Malformed JSON", failure.getMessage());
-  }
-
-  private static String pathOf(JsonMappingException failure) {
-    List<JsonMappingException.Reference> path = failure.getPath();
-    if (failure instanceof UnrecognizedPropertyException) {
-      path = path.subList(0, Math.max(0, path.size() - 1));
-    }
-    return path.stream()
-        .map(
-            reference ->
-                reference.getFieldName() != null
-                    ? "." + reference.getFieldName()
-                    : "[" + reference.getIndex() + "]")
-        .collect(Collectors.joining())
-        .replaceFirst("^\\.", "");
   }
 }

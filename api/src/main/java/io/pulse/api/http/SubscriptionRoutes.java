@@ -2,8 +2,6 @@ package io.pulse.api.http;
 
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectReader;
 import io.pulse.api.json.DeadLetterView;
 import io.pulse.api.json.FilterDocument;
 import io.pulse.api.json.SubscriptionRequest;
@@ -14,7 +12,6 @@ import io.pulse.engine.domain.subscription.WebhookSubscription;
 import io.pulse.engine.subscription.SubscriptionEntity;
 import io.pulse.engine.subscription.SubscriptionRegistry;
 import io.pulse.persistence.LiveTagFeed;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.SecureRandom;
@@ -56,7 +53,7 @@ public final class SubscriptionRoutes {
   private final JsonResponses responses;
   private final HttpSettings settings;
   private final Clock clock;
-  private final ObjectReader requestReader;
+  private final StrictJsonBody<SubscriptionRequest> requestBody;
 
   public SubscriptionRoutes(
       ActorSystem<?> system,
@@ -71,12 +68,13 @@ public final class SubscriptionRoutes {
     this.responses = responses;
     this.settings = settings;
     this.clock = clock;
-    this.requestReader =
-        responses
-            .mapper()
-            .readerFor(SubscriptionRequest.class)
-            .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    this.requestBody =
+        new StrictJsonBody<>(
+            responses.mapper(),
+            SubscriptionRequest.class,
+            "invalid-subscription",
+            "Invalid subscription",
+            "a subscription");
   }
 
   public Route route() {
@@ -128,22 +126,11 @@ public final class SubscriptionRoutes {
     SubscriptionRequest request;
     boolean generatedSecret;
     try {
-      if (body.isEmpty()) {
-        throw invalid("the body must be a subscription");
-      }
-      request = requestReader.readValue(body.toArray());
+      request = requestBody.read(body);
       generatedSecret = request.secret() == null;
       subscription = validate(request);
     } catch (Problem.Raised raised) {
       return CompletableFuture.completedFuture(responses.problem(raised.problem()));
-    } catch (IOException e) {
-      Problem problem = ModelRoutes.jsonProblem(e);
-      return CompletableFuture.completedFuture(
-          responses.problem(
-              problem.type().endsWith(":invalid-json")
-                  ? problem
-                  : Problem.of(
-                      400, "invalid-subscription", "Invalid subscription", problem.detail())));
     }
     CompletionStage<Long> startAfter =
         request.after() != null

@@ -2,8 +2,6 @@ package io.pulse.api.http;
 
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectReader;
 import io.pulse.api.json.CampaignDocument.OfferDocument;
 import io.pulse.api.json.RedemptionRequest;
 import io.pulse.api.json.VoucherView;
@@ -13,7 +11,6 @@ import io.pulse.engine.domain.promotion.Voucher;
 import io.pulse.engine.promotion.CampaignDirectory;
 import io.pulse.engine.promotion.CampaignEntity;
 import io.pulse.engine.promotion.VoucherCodeEntity;
-import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -50,7 +47,7 @@ public final class VoucherRoutes {
   private final JsonResponses responses;
   private final HttpSettings settings;
   private final Clock clock;
-  private final ObjectReader strictReader;
+  private final StrictJsonBody<RedemptionRequest> redemptionBody;
 
   public VoucherRoutes(
       ActorSystem<?> system,
@@ -63,12 +60,13 @@ public final class VoucherRoutes {
     this.responses = responses;
     this.settings = settings;
     this.clock = clock;
-    this.strictReader =
-        responses
-            .mapper()
-            .readerFor(RedemptionRequest.class)
-            .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    this.redemptionBody =
+        new StrictJsonBody<>(
+            responses.mapper(),
+            RedemptionRequest.class,
+            "invalid-redemption",
+            "Invalid redemption",
+            "{\"userId\", \"orderAmount\"}");
   }
 
   public Route route() {
@@ -135,16 +133,9 @@ public final class VoucherRoutes {
   private CompletionStage<HttpResponse> redeem(String code, ByteString body) {
     RedemptionRequest request;
     try {
-      if (body.isEmpty()) {
-        throw Problem.of(
-                400, "empty-body", "Empty body", "the body must be {\"userId\", \"orderAmount\"}")
-            .raise();
-      }
-      request = strictReader.readValue(body.toArray());
+      request = redemptionBody.read(body);
     } catch (Problem.Raised raised) {
       return CompletableFuture.completedFuture(responses.problem(raised.problem()));
-    } catch (IOException e) {
-      return CompletableFuture.completedFuture(responses.problem(CampaignRoutes.jsonProblem(e)));
     }
     List<String> problems = request.problems();
     if (!problems.isEmpty()) {
