@@ -66,7 +66,13 @@ public final class TransitionRoutes {
                           }
                           Predicate<SegmentTransition> filter = filterOf(parameters);
                           return completeWithFuture(
-                              collect(after, limit, filter, new ArrayList<>(), 0)
+                              collect(
+                                      after,
+                                      limit,
+                                      filter,
+                                      new ArrayList<>(),
+                                      0,
+                                      System.nanoTime() + SCAN_NANOS)
                                   .thenApply(page -> responses.json(200, page))
                                   .exceptionally(
                                       failure -> PulseRoutes.unavailable(responses, failure)));
@@ -84,15 +90,6 @@ public final class TransitionRoutes {
             && band.map(name -> name.equals(transition.to())).orElse(true)
             && cause.map(transition.cause().wireName()::equals).orElse(true)
             && user.map(transition.userId()::equals).orElse(true);
-  }
-
-  private CompletionStage<TransitionPage> collect(
-      long after,
-      int limit,
-      Predicate<SegmentTransition> filter,
-      List<TransitionView> collected,
-      int pagesScanned) {
-    return collect(after, limit, filter, collected, pagesScanned, System.nanoTime() + SCAN_NANOS);
   }
 
   /**
