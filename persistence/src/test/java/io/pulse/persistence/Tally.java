@@ -116,7 +116,8 @@ final class Tally extends EventSourcedBehavior<Tally.Command, Tally.Event, Tally
 
   @Override
   public Set<String> tagsFor(Event event) {
-    return Set.of(tag);
+    // An empty tag name stands for an untagged tally.
+    return tag.isEmpty() ? Set.of() : Set.of(tag);
   }
 
   @Override

@@ -1,0 +1,241 @@
+package io.pulse.persistence.journal;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.apache.pekko.persistence.jdbc.config.EventJournalTableColumnNames;
+import org.apache.pekko.persistence.jdbc.config.EventJournalTableConfiguration;
+import org.apache.pekko.persistence.jdbc.config.EventTagTableColumnNames;
+import org.apache.pekko.persistence.jdbc.config.EventTagTableConfiguration;
+import org.apache.pekko.persistence.jdbc.journal.dao.JournalTables.JournalPekkoSerializationRow;
+import scala.Option;
+import scala.concurrent.Future;
+import slick.dbio.DBIOAction;
+import slick.jdbc.JdbcBackend;
+import slick.jdbc.SimpleJdbcAction;
+
+/**
+ * Plain SQL over Pekko Persistence JDBC's journal and tag tables, run on the plugin's own Slick
+ * database (its connection pool and threads). Table and column names come from the plugin's
+ * configuration; identifiers are quoted the way its Slick profiles quote them.
+ */
+final class JournalSql {
+
+  private JournalSql() {}
+
+  /** Work done with one pooled connection. */
+  @FunctionalInterface
+  interface ConnectionWork<R> {
+    R apply(Connection connection) throws SQLException;
+  }
+
+  /** Runs the work on one of Slick's threads with one of its connections. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static <R> Future<R> run(JdbcBackend.JdbcDatabaseDef db, ConnectionWork<R> work) {
+    SimpleJdbcAction<R> action =
+        SimpleJdbcAction.apply(
+            context -> {
+              try {
+                return work.apply(context.session().conn());
+              } catch (SQLException e) {
+                throw new JournalSqlException(e);
+              }
+            });
+    // The action's effect type is contravariant in Scala; Java cannot see that it conforms.
+    return (Future<R>) db.run((DBIOAction) action);
+  }
+
+  static String table(String name, Option<String> schema) {
+    return schema.isDefined() ? quote(schema.get()) + "." + quote(name) : quote(name);
+  }
+
+  static String quote(String identifier) {
+    return '"' + identifier + '"';
+  }
+
+  /** Journal columns in the order of {@link #journalRow} and of the insert's parameters. */
+  static String[] journalColumns(EventJournalTableColumnNames c, boolean withOrdering) {
+    String[] rest = {
+      c.deleted(),
+      c.persistenceId(),
+      c.sequenceNumber(),
+      c.writer(),
+      c.writeTimestamp(),
+      c.adapterManifest(),
+      c.eventPayload(),
+      c.eventSerId(),
+      c.eventSerManifest(),
+      c.metaPayload(),
+      c.metaSerId(),
+      c.metaSerManifest()
+    };
+    if (!withOrdering) {
+      return rest;
+    }
+    String[] all = new String[rest.length + 1];
+    all[0] = c.ordering();
+    System.arraycopy(rest, 0, all, 1, rest.length);
+    return all;
+  }
+
+  private static String columnList(String alias, String[] columns) {
+    StringBuilder list = new StringBuilder();
+    for (String column : columns) {
+      if (list.length() > 0) {
+        list.append(", ");
+      }
+      list.append(alias.isEmpty() ? "" : alias + ".").append(quote(column));
+    }
+    return list.toString();
+  }
+
+  /**
+   * Tagged events after an ordering, up to a bound and a count; parameters: tag, after, up to,
+   * limit.
+   */
+  static String eventsByTag(
+      EventJournalTableConfiguration journal, EventTagTableConfiguration tags) {
+    EventJournalTableColumnNames j = journal.columnNames();
+    EventTagTableColumnNames t = tags.columnNames();
+    return "SELECT "
+        + columnList("j", journalColumns(j, true))
+        + " FROM "
+        + table(tags.tableName(), tags.schemaName())
+        + " t JOIN "
+        + table(journal.tableName(), journal.schemaName())
+        + " j ON j."
+        + quote(j.ordering())
+        + " = t."
+        + quote(t.eventId())
+        + " WHERE t."
+        + quote(t.tag())
+        + " = ? AND t."
+        + quote(t.eventId())
+        + " > ? AND t."
+        + quote(t.eventId())
+        + " <= ? AND j."
+        + quote(j.deleted())
+        + " = FALSE ORDER BY t."
+        + quote(t.eventId())
+        + " LIMIT ?";
+  }
+
+  /** One journal row without its ordering, which the database assigns. */
+  static String insertEvent(EventJournalTableConfiguration journal) {
+    String[] columns = journalColumns(journal.columnNames(), false);
+    return "INSERT INTO "
+        + table(journal.tableName(), journal.schemaName())
+        + " ("
+        + columnList("", columns)
+        + ") VALUES ("
+        + "?, ".repeat(columns.length - 1)
+        + "?)";
+  }
+
+  /**
+   * One tag row for an event written in the same transaction, found by its persistence id and
+   * sequence number (the journal's primary key); parameters: tag, persistence id, sequence number.
+   */
+  static String insertTagOfEvent(
+      EventJournalTableConfiguration journal, EventTagTableConfiguration tags) {
+    EventJournalTableColumnNames j = journal.columnNames();
+    EventTagTableColumnNames t = tags.columnNames();
+    return "INSERT INTO "
+        + table(tags.tableName(), tags.schemaName())
+        + " ("
+        + quote(t.eventId())
+        + ", "
+        + quote(t.tag())
+        + ") SELECT "
+        + quote(j.ordering())
+        + ", ? FROM "
+        + table(journal.tableName(), journal.schemaName())
+        + " WHERE "
+        + quote(j.persistenceId())
+        + " = ? AND "
+        + quote(j.sequenceNumber())
+        + " = ?";
+  }
+
+  /**
+   * All events of a batch in one statement, for PostgreSQL, returning the ordering the database
+   * gave each: parameters are one array per column of {@link #insertEvent}, all of the same length.
+   * One statement text whatever the batch size, so the server keeps one prepared plan, and no join
+   * that a plan chosen on an empty table could make slow.
+   */
+  static String insertEventsPostgres(EventJournalTableConfiguration journal) {
+    EventJournalTableColumnNames j = journal.columnNames();
+    String[] columns = journalColumns(j, false);
+    String[] arrayTypes = {
+      "boolean[]",
+      "varchar[]",
+      "bigint[]",
+      "varchar[]",
+      "bigint[]",
+      "varchar[]",
+      "bytea[]",
+      "int[]",
+      "varchar[]",
+      "bytea[]",
+      "int[]",
+      "varchar[]"
+    };
+    StringBuilder arrays = new StringBuilder();
+    for (String type : arrayTypes) {
+      arrays.append(arrays.length() == 0 ? "" : ", ").append("?::").append(type);
+    }
+    return "INSERT INTO "
+        + table(journal.tableName(), journal.schemaName())
+        + " ("
+        + columnList("", columns)
+        + ") SELECT * FROM UNNEST("
+        + arrays
+        + ") RETURNING "
+        + quote(j.persistenceId())
+        + ", "
+        + quote(j.sequenceNumber())
+        + ", "
+        + quote(j.ordering());
+  }
+
+  /** Tag rows by ordering, for PostgreSQL: parameters are two arrays (ordering, tag). */
+  static String insertTagsPostgres(EventTagTableConfiguration tags) {
+    EventTagTableColumnNames t = tags.columnNames();
+    return "INSERT INTO "
+        + table(tags.tableName(), tags.schemaName())
+        + " ("
+        + quote(t.eventId())
+        + ", "
+        + quote(t.tag())
+        + ") SELECT * FROM UNNEST(?::bigint[], ?::varchar[])";
+  }
+
+  /** Reads a row selected with {@code journalColumns(names, true)}. */
+  static JournalPekkoSerializationRow journalRow(ResultSet r) throws SQLException {
+    int metaSerId = r.getInt(12);
+    boolean metaSerIdNull = r.wasNull();
+    return new JournalPekkoSerializationRow(
+        r.getLong(1),
+        r.getBoolean(2),
+        r.getString(3),
+        r.getLong(4),
+        r.getString(5),
+        r.getLong(6),
+        r.getString(7),
+        r.getBytes(8),
+        r.getInt(9),
+        r.getString(10),
+        Option.apply(r.getBytes(11)),
+        metaSerIdNull ? Option.empty() : Option.apply(metaSerId),
+        Option.apply(r.getString(13)));
+  }
+
+  /** A database failure carried out of a Slick action. */
+  static final class JournalSqlException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    JournalSqlException(SQLException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+}

@@ -1,0 +1,222 @@
+package io.pulse.persistence.journal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.persistence.jdbc.config.EventJournalTableConfiguration;
+import org.apache.pekko.persistence.jdbc.config.EventTagTableConfiguration;
+import org.apache.pekko.persistence.jdbc.config.JournalConfig;
+import org.apache.pekko.persistence.jdbc.journal.dao.DefaultJournalDao;
+import org.apache.pekko.persistence.jdbc.journal.dao.JournalTables.JournalPekkoSerializationRow;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.stream.Materializer;
+import scala.Tuple2;
+import scala.collection.immutable.Seq;
+import scala.collection.immutable.Set;
+import scala.concurrent.ExecutionContext;
+import scala.concurrent.Future;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.runtime.BoxedUnit;
+import slick.jdbc.JdbcBackend;
+import slick.jdbc.JdbcProfile;
+import slick.jdbc.PostgresProfile;
+
+/**
+ * The journal's data access, writing a batch of events and their tags with set-based statements.
+ *
+ * <p>The plugin writes a batch that holds any tagged event with {@code INSERT ... RETURNING
+ * ordering}, one statement per event, because it needs each event's ordering for its tag rows.
+ * Nearly every batch here holds one (transitions, wake-up requests, first events and purchases are
+ * tagged), so the journal lost its multi-row inserts. On PostgreSQL this DAO inserts the whole
+ * batch with one statement over arrays that returns every event's ordering, then all its tag rows
+ * with a second one, in one transaction: two statements per batch whatever its size. On other
+ * databases (the embedded H2) it inserts the events as one JDBC batch and each tag row by looking
+ * its event's ordering up by primary key. The rows and tags written are the same as the plugin's.
+ */
+public class PulseJournalDao extends DefaultJournalDao {
+
+  private final boolean postgres;
+  private final String insertEventsSql;
+  private final String insertTagsSql;
+
+  public PulseJournalDao(
+      JdbcBackend.JdbcDatabaseDef db,
+      JdbcProfile profile,
+      JournalConfig journalConfig,
+      Serialization serialization,
+      ExecutionContext ec,
+      Materializer mat) {
+    super(db, profile, journalConfig, serialization, ec, mat);
+    EventJournalTableConfiguration journal = journalConfig.eventJournalTableConfiguration();
+    EventTagTableConfiguration tags = journalConfig.eventTagTableConfiguration();
+    this.postgres = profile instanceof PostgresProfile;
+    this.insertEventsSql =
+        postgres ? JournalSql.insertEventsPostgres(journal) : JournalSql.insertEvent(journal);
+    this.insertTagsSql =
+        postgres ? JournalSql.insertTagsPostgres(tags) : JournalSql.insertTagOfEvent(journal, tags);
+  }
+
+  @Override
+  public Future<BoxedUnit> writeJournalRows(
+      Seq<Tuple2<JournalPekkoSerializationRow, Set<String>>> batch) {
+    List<Tuple2<JournalPekkoSerializationRow, Set<String>>> rows =
+        new ArrayList<>(CollectionConverters.asJava(batch));
+    rows.sort(Comparator.comparingLong(row -> row._1().sequenceNumber()));
+    return JournalSql.run(db(), connection -> inTransaction(connection, rows));
+  }
+
+  private BoxedUnit inTransaction(
+      Connection connection, List<Tuple2<JournalPekkoSerializationRow, Set<String>>> rows)
+      throws SQLException {
+    boolean autoCommit = connection.getAutoCommit();
+    connection.setAutoCommit(false);
+    try {
+      if (postgres) {
+        writePostgres(connection, rows);
+      } else {
+        writeBatched(connection, rows);
+      }
+      connection.commit();
+      return BoxedUnit.UNIT;
+    } catch (SQLException | RuntimeException e) {
+      connection.rollback();
+      throw e;
+    } finally {
+      connection.setAutoCommit(autoCommit);
+    }
+  }
+
+  private void writePostgres(
+      Connection connection, List<Tuple2<JournalPekkoSerializationRow, Set<String>>> rows)
+      throws SQLException {
+    int size = rows.size();
+    Object[] deleted = new Object[size];
+    Object[] persistenceIds = new Object[size];
+    Object[] sequenceNumbers = new Object[size];
+    Object[] writers = new Object[size];
+    Object[] writeTimestamps = new Object[size];
+    Object[] adapterManifests = new Object[size];
+    byte[][] payloads = new byte[size][];
+    Object[] serIds = new Object[size];
+    Object[] serManifests = new Object[size];
+    byte[][] metaPayloads = new byte[size][];
+    Object[] metaSerIds = new Object[size];
+    Object[] metaSerManifests = new Object[size];
+    Map<String, Set<String>> tagsByEvent = new HashMap<>();
+    for (int i = 0; i < size; i++) {
+      JournalPekkoSerializationRow row = rows.get(i)._1();
+      deleted[i] = row.deleted();
+      persistenceIds[i] = row.persistenceId();
+      sequenceNumbers[i] = row.sequenceNumber();
+      writers[i] = row.writer();
+      writeTimestamps[i] = row.writeTimestamp();
+      adapterManifests[i] = row.adapterManifest();
+      payloads[i] = row.eventPayload();
+      serIds[i] = row.eventSerId();
+      serManifests[i] = row.eventSerManifest();
+      metaPayloads[i] = row.metaPayload().isDefined() ? row.metaPayload().get() : null;
+      metaSerIds[i] = row.metaSerId().isDefined() ? row.metaSerId().get() : null;
+      metaSerManifests[i] = row.metaSerManifest().isDefined() ? row.metaSerManifest().get() : null;
+      if (!rows.get(i)._2().isEmpty()) {
+        tagsByEvent.put(eventKey(row.persistenceId(), row.sequenceNumber()), rows.get(i)._2());
+      }
+    }
+    List<Long> tagOrderings = new ArrayList<>();
+    List<String> tagNames = new ArrayList<>();
+    try (PreparedStatement insert = connection.prepareStatement(insertEventsSql)) {
+      insert.setArray(1, connection.createArrayOf("boolean", deleted));
+      insert.setArray(2, connection.createArrayOf("varchar", persistenceIds));
+      insert.setArray(3, connection.createArrayOf("bigint", sequenceNumbers));
+      insert.setArray(4, connection.createArrayOf("varchar", writers));
+      insert.setArray(5, connection.createArrayOf("bigint", writeTimestamps));
+      insert.setArray(6, connection.createArrayOf("varchar", adapterManifests));
+      insert.setArray(7, connection.createArrayOf("bytea", payloads));
+      insert.setArray(8, connection.createArrayOf("int4", serIds));
+      insert.setArray(9, connection.createArrayOf("varchar", serManifests));
+      insert.setArray(10, connection.createArrayOf("bytea", metaPayloads));
+      insert.setArray(11, connection.createArrayOf("int4", metaSerIds));
+      insert.setArray(12, connection.createArrayOf("varchar", metaSerManifests));
+      int written = 0;
+      try (ResultSet inserted = insert.executeQuery()) {
+        while (inserted.next()) {
+          written++;
+          Set<String> tags = tagsByEvent.get(eventKey(inserted.getString(1), inserted.getLong(2)));
+          if (tags != null) {
+            long ordering = inserted.getLong(3);
+            for (String tag : CollectionConverters.asJava(tags)) {
+              tagOrderings.add(ordering);
+              tagNames.add(tag);
+            }
+          }
+        }
+      }
+      if (written != size) {
+        throw new SQLException("wrote " + written + " of " + size + " journal rows");
+      }
+    }
+    if (tagNames.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement insert = connection.prepareStatement(insertTagsSql)) {
+      insert.setArray(1, connection.createArrayOf("bigint", tagOrderings.toArray()));
+      insert.setArray(2, connection.createArrayOf("varchar", tagNames.toArray()));
+      insert.executeUpdate();
+    }
+  }
+
+  private static String eventKey(String persistenceId, long sequenceNumber) {
+    return sequenceNumber + "/" + persistenceId;
+  }
+
+  private void writeBatched(
+      Connection connection, List<Tuple2<JournalPekkoSerializationRow, Set<String>>> rows)
+      throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement(insertEventsSql)) {
+      for (Tuple2<JournalPekkoSerializationRow, Set<String>> entry : rows) {
+        JournalPekkoSerializationRow row = entry._1();
+        insert.setBoolean(1, row.deleted());
+        insert.setString(2, row.persistenceId());
+        insert.setLong(3, row.sequenceNumber());
+        insert.setString(4, row.writer());
+        insert.setLong(5, row.writeTimestamp());
+        insert.setString(6, row.adapterManifest());
+        insert.setBytes(7, row.eventPayload());
+        insert.setInt(8, row.eventSerId());
+        insert.setString(9, row.eventSerManifest());
+        if (row.metaPayload().isDefined()) {
+          insert.setBytes(10, row.metaPayload().get());
+          insert.setInt(11, (Integer) row.metaSerId().get());
+          insert.setString(12, row.metaSerManifest().get());
+        } else {
+          insert.setNull(10, Types.BINARY);
+          insert.setNull(11, Types.INTEGER);
+          insert.setNull(12, Types.VARCHAR);
+        }
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+    boolean anyTag = false;
+    try (PreparedStatement insert = connection.prepareStatement(insertTagsSql)) {
+      for (Tuple2<JournalPekkoSerializationRow, Set<String>> entry : rows) {
+        for (String tag : CollectionConverters.asJava(entry._2())) {
+          insert.setString(1, tag);
+          insert.setString(2, entry._1().persistenceId());
+          insert.setLong(3, entry._1().sequenceNumber());
+          insert.addBatch();
+          anyTag = true;
+        }
+      }
+      if (anyTag) {
+        insert.executeBatch();
+      }
+    }
+  }
+}
