@@ -1,17 +1,18 @@
 package io.pulse.engine.domain;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
  * The most recent event ids a user has sent, for de-duplication of retries. Bounded by {@code
  * capacity}; kept in chunks so that adding one id copies one small chunk rather than the window.
+ * Every event costs one lookup (a probe per chunk) and one add (a copy of the last chunk), so the
+ * chunk size balances the two: 32 ids, 32 chunks at the default capacity of 1024.
  */
 public record RecentEventIds(int capacity, List<Set<String>> chunks) {
 
-  static final int CHUNK_SIZE = 64;
+  static final int CHUNK_SIZE = 32;
 
   public RecentEventIds {
     if (capacity < CHUNK_SIZE) {
@@ -45,12 +46,15 @@ public record RecentEventIds(int capacity, List<Set<String>> chunks) {
     List<Set<String>> next = new ArrayList<>(chunks.size() + 1);
     next.addAll(chunks);
     Set<String> last = next.isEmpty() ? null : next.get(next.size() - 1);
+    if (last != null && last.contains(eventId)) {
+      return this;
+    }
     if (last == null || last.size() >= CHUNK_SIZE) {
       next.add(Set.of(eventId));
     } else {
-      Set<String> grown = new HashSet<>(last);
-      grown.add(eventId);
-      next.set(next.size() - 1, Set.copyOf(grown));
+      String[] grown = last.toArray(new String[last.size() + 1]);
+      grown[last.size()] = eventId;
+      next.set(next.size() - 1, Set.of(grown));
     }
     // Drop whole chunks once the window holds more than its capacity.
     int size = 0;

@@ -137,6 +137,20 @@ class DeduplicationTest {
   }
 
   @Test
+  void addingAnIdTheNewestChunkHoldsChangesNothing() {
+    // given
+    RecentEventIds two = RecentEventIds.withCapacity(64).add("e-1").add("e-2");
+
+    // when
+    RecentEventIds again = two.add("e-1");
+
+    // then
+    assertEquals(2, again.size());
+    assertTrue(again.contains("e-1"));
+    assertTrue(again.contains("e-2"));
+  }
+
+  @Test
   void aWindowSmallerThanOneChunkIsRefused() {
     assertThrows(IllegalArgumentException.class, () -> RecentEventIds.withCapacity(10));
   }
