@@ -112,6 +112,18 @@ public record ModelScore(
   }
 
   ModelScore apply(ModelAward award) {
+    if (award.countedRules().isEmpty() && dailyCounts.isEmpty()) {
+      // Most events touch no capped rule: nothing to count and nothing to expire.
+      return new ModelScore(
+          model,
+          award.modelVersion(),
+          award.pointsAfter(),
+          award.asOfAfter(),
+          band,
+          transitions,
+          dailyCounts,
+          inactive);
+    }
     Map<String, Integer> counts = new HashMap<>();
     String keep = oldestKeptDay(award.asOfAfter());
     for (Map.Entry<String, Integer> entry : dailyCounts.entrySet()) {
