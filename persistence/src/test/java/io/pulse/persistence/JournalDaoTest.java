@@ -131,6 +131,74 @@ class JournalDaoTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(DatabaseKind.class)
+  void entitiesStartingTogetherEachRecoverTheirOwnLatestSnapshotAndTheEventsAfterIt(
+      DatabaseKind kind) throws Exception {
+    int tallies = 60;
+    try (TestDatabase database = TestDatabase.create(kind)) {
+      // given tallies with 0 to 7 events each, so none, one or two snapshots (every 3 events)
+      ActorTestKit writer = ActorTestKit.create("recovery-writer", database.config());
+      try {
+        TestProbe<Tally.State> replies = writer.createTestProbe();
+        TestProbe<Tally.Observation> observer = writer.createTestProbe();
+        for (int i = 0; i < tallies; i++) {
+          ActorRef<Tally.Command> tally =
+              writer.spawn(Tally.create("r-" + i, "r", observer.getRef()));
+          for (int amount = 1; amount <= i % 8; amount++) {
+            tally.tell(new Tally.Add(amount, replies.getRef()));
+          }
+        }
+        int events = 0;
+        long snapshots = 0;
+        for (int i = 0; i < tallies; i++) {
+          events += i % 8;
+          snapshots += (i % 8) / Tally.SNAPSHOT_EVERY;
+        }
+        replies.receiveSeveralMessages(events, TIMEOUT);
+        long expectedSnapshots = snapshots;
+        awaitCount(database, "SELECT count(*) FROM snapshot", expectedSnapshots);
+      } finally {
+        writer.shutdownTestKit();
+      }
+
+      // when they all start at once in a new actor system
+      ActorTestKit reader = ActorTestKit.create("recovery-reader", database.config());
+      try {
+        List<TestProbe<Tally.Observation>> observers = new ArrayList<>();
+        for (int i = 0; i < tallies; i++) {
+          TestProbe<Tally.Observation> observer = reader.createTestProbe();
+          observers.add(observer);
+          reader.spawn(Tally.create("r-" + i, "r", observer.getRef()));
+        }
+
+        // then each recovers its own total from its latest snapshot and the events after it
+        for (int i = 0; i < tallies; i++) {
+          int n = i % 8;
+          observers
+              .get(i)
+              .expectMessage(
+                  TIMEOUT,
+                  new Tally.Recovered(
+                      new Tally.State((long) n * (n + 1) / 2, n), n % Tally.SNAPSHOT_EVERY));
+        }
+      } finally {
+        reader.shutdownTestKit();
+      }
+    }
+  }
+
+  private static void awaitCount(TestDatabase database, String sql, long expected)
+      throws Exception {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    long count = JournalTables.number(database, sql);
+    while (count != expected && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      count = JournalTables.number(database, sql);
+    }
+    assertEquals(expected, count, sql);
+  }
+
   private static JdbcReadJournal readJournal(ActorTestKit testKit) {
     return PersistenceQuery.get(testKit.system())
         .<JdbcReadJournal>readJournalFor(JdbcReadJournal.Identifier());

@@ -7,6 +7,8 @@ import org.apache.pekko.persistence.jdbc.config.EventJournalTableColumnNames;
 import org.apache.pekko.persistence.jdbc.config.EventJournalTableConfiguration;
 import org.apache.pekko.persistence.jdbc.config.EventTagTableColumnNames;
 import org.apache.pekko.persistence.jdbc.config.EventTagTableConfiguration;
+import org.apache.pekko.persistence.jdbc.config.SnapshotTableColumnNames;
+import org.apache.pekko.persistence.jdbc.config.SnapshotTableConfiguration;
 import org.apache.pekko.persistence.jdbc.journal.dao.JournalTables.JournalPekkoSerializationRow;
 import scala.Option;
 import scala.concurrent.Future;
@@ -208,6 +210,52 @@ final class JournalSql {
         + ", "
         + quote(t.tag())
         + ") SELECT * FROM UNNEST(?::bigint[], ?::varchar[])";
+  }
+
+  /**
+   * The highest sequence number of each of many persistence ids, for PostgreSQL: one backward probe
+   * of the primary key per id; parameter: an array of ids. An id without events has a null.
+   */
+  static String highestSequenceNrsPostgres(EventJournalTableConfiguration journal) {
+    EventJournalTableColumnNames j = journal.columnNames();
+    return "SELECT p.id, (SELECT j."
+        + quote(j.sequenceNumber())
+        + " FROM "
+        + table(journal.tableName(), journal.schemaName())
+        + " j WHERE j."
+        + quote(j.persistenceId())
+        + " = p.id ORDER BY j."
+        + quote(j.sequenceNumber())
+        + " DESC LIMIT 1) FROM UNNEST(?::varchar[]) AS p(id)";
+  }
+
+  /**
+   * The latest snapshot of each of many persistence ids that has one, for PostgreSQL; parameter: an
+   * array of ids. Columns: persistence id, sequence number, created, serializer id, manifest,
+   * payload, metadata serializer id, metadata manifest, metadata payload.
+   */
+  static String latestSnapshotsPostgres(SnapshotTableConfiguration snapshots) {
+    SnapshotTableColumnNames c = snapshots.columnNames();
+    String[] columns = {
+      c.persistenceId(),
+      c.sequenceNumber(),
+      c.created(),
+      c.snapshotSerId(),
+      c.snapshotSerManifest(),
+      c.snapshotPayload(),
+      c.metaSerId(),
+      c.metaSerManifest(),
+      c.metaPayload()
+    };
+    return "SELECT "
+        + columnList("s", columns)
+        + " FROM UNNEST(?::varchar[]) AS p(id) CROSS JOIN LATERAL (SELECT * FROM "
+        + table(snapshots.tableName(), snapshots.schemaName())
+        + " x WHERE x."
+        + quote(c.persistenceId())
+        + " = p.id ORDER BY x."
+        + quote(c.sequenceNumber())
+        + " DESC LIMIT 1) s";
   }
 
   /** Reads a row selected with {@code journalColumns(names, true)}. */

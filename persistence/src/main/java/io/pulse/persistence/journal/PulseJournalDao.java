@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.persistence.jdbc.config.EventJournalTableConfiguration;
 import org.apache.pekko.persistence.jdbc.config.EventTagTableConfiguration;
 import org.apache.pekko.persistence.jdbc.config.JournalConfig;
@@ -23,6 +24,7 @@ import scala.collection.immutable.Set;
 import scala.concurrent.ExecutionContext;
 import scala.concurrent.Future;
 import scala.jdk.javaapi.CollectionConverters;
+import scala.jdk.javaapi.FutureConverters;
 import scala.runtime.BoxedUnit;
 import slick.jdbc.JdbcBackend;
 import slick.jdbc.JdbcProfile;
@@ -39,12 +41,18 @@ import slick.jdbc.PostgresProfile;
  * with a second one, in one transaction: two statements per batch whatever its size. On other
  * databases (the embedded H2) it inserts the events as one JDBC batch and each tag row by looking
  * its event's ordering up by primary key. The rows and tags written are the same as the plugin's.
+ *
+ * <p>Every entity that starts asks for its highest sequence number. On PostgreSQL the requests that
+ * arrive while others are in flight are answered together by one query ({@link CoalescingLookup}),
+ * so a burst of users starting at once costs a few queries, not one each.
  */
 public class PulseJournalDao extends DefaultJournalDao {
 
   private final boolean postgres;
   private final String insertEventsSql;
   private final String insertTagsSql;
+  private final String highestSequenceNrsSql;
+  private final CoalescingLookup<Long> highestSequenceNrs;
 
   public PulseJournalDao(
       JdbcBackend.JdbcDatabaseDef db,
@@ -61,6 +69,40 @@ public class PulseJournalDao extends DefaultJournalDao {
         postgres ? JournalSql.insertEventsPostgres(journal) : JournalSql.insertEvent(journal);
     this.insertTagsSql =
         postgres ? JournalSql.insertTagsPostgres(tags) : JournalSql.insertTagOfEvent(journal, tags);
+    this.highestSequenceNrsSql = JournalSql.highestSequenceNrsPostgres(journal);
+    this.highestSequenceNrs =
+        new CoalescingLookup<>(
+            RecoveryLookups.MAX_BATCH, RecoveryLookups.MAX_IN_FLIGHT, this::readHighestSequenceNrs);
+  }
+
+  @Override
+  public Future<Object> highestSequenceNr(String persistenceId, long fromSequenceNr) {
+    if (!postgres) {
+      return super.highestSequenceNr(persistenceId, fromSequenceNr);
+    }
+    return FutureConverters.asScala(
+        highestSequenceNrs.lookup(persistenceId).thenApply(highest -> highest.orElse(0L)));
+  }
+
+  private CompletionStage<Map<String, Long>> readHighestSequenceNrs(List<String> persistenceIds) {
+    return FutureConverters.asJava(
+        JournalSql.run(
+            db(),
+            connection -> {
+              Map<String, Long> highest = new HashMap<>();
+              try (PreparedStatement query = connection.prepareStatement(highestSequenceNrsSql)) {
+                query.setArray(1, connection.createArrayOf("varchar", persistenceIds.toArray()));
+                try (ResultSet rows = query.executeQuery()) {
+                  while (rows.next()) {
+                    long sequenceNr = rows.getLong(2);
+                    if (!rows.wasNull()) {
+                      highest.put(rows.getString(1), sequenceNr);
+                    }
+                  }
+                }
+              }
+              return highest;
+            }));
   }
 
   @Override
