@@ -87,8 +87,9 @@ public final class EventIngestion {
             .scheduler()
             .scheduleOnce(
                 settings.timeout(), () -> expire(correlationId), system.executionContext());
+    long deadline = System.currentTimeMillis() + settings.timeout().toMillis();
     for (Map.Entry<String, List<BehaviouralEvent>> group : byUser.entrySet()) {
-      dispatch(group.getKey(), new UserEntity.Part(correlationId, group.getValue()));
+      dispatch(group.getKey(), new UserEntity.Part(correlationId, group.getValue(), deadline));
     }
     return request.result;
   }
@@ -163,6 +164,7 @@ public final class EventIngestion {
   private void expire(long correlationId) {
     PendingRequest request = pending.remove(correlationId);
     if (request != null) {
+      request.timeout.cancel();
       inFlightEvents.addAndGet(-request.events);
       request.result.completeExceptionally(
           new IngestTimeoutException(
@@ -176,6 +178,11 @@ public final class EventIngestion {
             UserEntity.PartsRecorded.class,
             written -> {
               for (UserEntity.Recorded recorded : written.parts()) {
+                if (recorded.expired()) {
+                  // Dropped unwritten past the deadline: the request fails as if it timed out.
+                  expire(recorded.correlationId());
+                  continue;
+                }
                 PendingRequest request = pending.get(recorded.correlationId());
                 if (request != null
                     && request.add(recorded)

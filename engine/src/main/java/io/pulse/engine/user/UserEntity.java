@@ -109,9 +109,24 @@ public final class UserEntity
   public record RecordParts(String userId, List<Part> parts, ActorRef<PartsRecorded> replyTo)
       implements Command {}
 
-  /** One request's group of events within {@link RecordParts}. */
-  public record Part(long correlationId, List<BehaviouralEvent> events)
-      implements CborSerializable {}
+  /**
+   * One request's group of events within {@link RecordParts}. A part still waiting when its
+   * request's deadline (wall-clock milliseconds; 0 for none) has passed is not written: its client
+   * was already told to retry, and under overload the node spends its time on requests that still
+   * have someone waiting for them.
+   */
+  public record Part(long correlationId, List<BehaviouralEvent> events, long deadlineEpochMilli)
+      implements CborSerializable {
+
+    /** A part without a deadline. */
+    public Part(long correlationId, List<BehaviouralEvent> events) {
+      this(correlationId, events, 0);
+    }
+
+    boolean expiredAt(long nowEpochMilli) {
+      return deadlineEpochMilli > 0 && nowEpochMilli > deadlineEpochMilli;
+    }
+  }
 
   /** Every part of a {@link RecordParts} is durable. */
   public record PartsRecorded(String userId, List<Recorded> parts) implements CborSerializable {}
@@ -136,8 +151,19 @@ public final class UserEntity
   public record HistoryLoaded(List<BehaviouralEvent> history, String failure) implements Command {}
 
   /** The group of a {@link RecordEvents} is durable. */
-  public record Recorded(long correlationId, int accepted, int duplicates)
-      implements CborSerializable {}
+  public record Recorded(long correlationId, int accepted, int duplicates, boolean expired)
+      implements CborSerializable {
+
+    /** A part that was written. */
+    public Recorded(long correlationId, int accepted, int duplicates) {
+      this(correlationId, accepted, duplicates, false);
+    }
+
+    /** A part dropped unwritten because its deadline had passed. */
+    static Recorded expired(long correlationId) {
+      return new Recorded(correlationId, 0, 0, true);
+    }
+  }
 
   private final String userId;
   private final Supplier<ScoringModels> models;
@@ -280,7 +306,14 @@ public final class UserEntity
     int accepted = 0;
     int duplicates = 0;
     int transitions = 0;
+    // Wall-clock time, like the deadline set by the ingesting node: an operational timeout, not
+    // the domain clock that scores events.
+    long now = System.currentTimeMillis();
     for (Part part : parts) {
+      if (part.expiredAt(now)) {
+        replies.add(Recorded.expired(part.correlationId()));
+        continue;
+      }
       Recording recording = after.record(part.events(), current);
       changes.addAll(recording.changes());
       replies.add(new Recorded(part.correlationId(), recording.accepted(), recording.duplicates()));

@@ -97,6 +97,20 @@ class EventIngestionTest {
             command -> {
               List<UserEntity.Recorded> replies = new java.util.ArrayList<>();
               for (UserEntity.Part part : command.parts()) {
+                long now = System.currentTimeMillis();
+                if (part.deadlineEpochMilli() <= 0
+                    || part.deadlineEpochMilli() > now + TIMEOUT.toMillis()) {
+                  // Every part carries its request's deadline: its start plus the ingest timeout.
+                  throw new IllegalStateException("no deadline on " + part);
+                }
+                if (UserEntity.userIdOf(entityId).startsWith("expired")) {
+                  monitor.tell(
+                      new Received(
+                          entityId,
+                          new UserEntity.RecordEvents(part.correlationId(), part.events(), null)));
+                  replies.add(new UserEntity.Recorded(part.correlationId(), 0, 0, true));
+                  continue;
+                }
                 monitor.tell(
                     new Received(
                         entityId,
@@ -216,6 +230,22 @@ class EventIngestionTest {
     assertTrue(result.isDone());
     assertEquals(new IngestResult(0, 0), result.get());
     received.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  @Test
+  void aPartDroppedPastItsDeadlineFailsItsRequestAtOnce() {
+    CompletableFuture<IngestResult> result =
+        ingestion
+            .ingest(List.of(event("x-1", "x-answers"), event("x-2", "expired-x")))
+            .toCompletableFuture();
+
+    assertEquals(2, receive(2).size());
+    long start = System.nanoTime();
+    assertInstanceOf(IngestTimeoutException.class, failureOf(result));
+    assertTrue(
+        System.nanoTime() - start < TIMEOUT.toNanos() / 2,
+        "failed on the expired answer, not by the timeout");
+    assertEquals(0, ingestion.inFlightEvents());
   }
 
   @Test

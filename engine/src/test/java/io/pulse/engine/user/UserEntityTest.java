@@ -301,4 +301,48 @@ class UserEntityTest {
     assertEquals("crm|42:engagement:1", transition.id());
     assertEquals(result.state(), kit.restart().state());
   }
+
+  @Test
+  void aPartPastItsDeadlineIsAnsweredExpiredAndNotWrittenWhileALivePartIs() {
+    long now = System.currentTimeMillis();
+    UserEntity.Part late =
+        new UserEntity.Part(
+            7, List.of(event("late-1", "email_open", Channel.EMAIL, 0)), now - 1_000);
+    UserEntity.Part live =
+        new UserEntity.Part(
+            8, List.of(event("live-1", "email_open", Channel.EMAIL, 1)), now + 60_000);
+
+    var result =
+        entity.<UserEntity.PartsRecorded>runCommand(
+            replyTo -> new UserEntity.RecordParts(USER, List.of(late, live), replyTo));
+
+    assertEquals(
+        new UserEntity.PartsRecorded(
+            USER,
+            List.of(new UserEntity.Recorded(7, 0, 0, true), new UserEntity.Recorded(8, 1, 0))),
+        result.reply());
+    List<String> written =
+        result.events().stream()
+            .filter(ScoredEvent.class::isInstance)
+            .map(change -> ((ScoredEvent) change).event().eventId())
+            .toList();
+    assertEquals(List.of("live-1"), written);
+    assertEquals(1, result.state().metrics().events());
+  }
+
+  @Test
+  void onlyExpiredPartsWriteNothing() {
+    UserEntity.Part late =
+        new UserEntity.Part(
+            7,
+            List.of(event("late-1", "email_open", Channel.EMAIL, 0)),
+            System.currentTimeMillis() - 1_000);
+
+    var result =
+        entity.<UserEntity.PartsRecorded>runCommand(
+            replyTo -> new UserEntity.RecordParts(USER, List.of(late), replyTo));
+
+    assertEquals(List.of(new UserEntity.Recorded(7, 0, 0, true)), result.reply().parts());
+    assertEquals(List.of(), result.events());
+  }
 }
