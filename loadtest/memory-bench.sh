@@ -50,11 +50,12 @@ trap cleanup EXIT
 live_heap() {
   jcmd "$SERVER_PID" GC.run >/dev/null
   sleep 1
-  jcmd "$SERVER_PID" GC.heap_info | awk '/ used /{for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i + 1); sub(/K,?$/, "", v); print v * 1024; exit}}'
+  # awk reads to the end (no early exit), so the producer never sees a closed pipe.
+  jcmd "$SERVER_PID" GC.heap_info | awk '!found && / used /{for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i + 1); sub(/K,?$/, "", v); print v * 1024; found = 1; break}}'
 }
 
 active_users() {
-  curl -s "http://127.0.0.1:$PORT/metrics" | awk '/^pulse_user_entities_active[ {]/{print int($NF); exit}'
+  curl -s "http://127.0.0.1:$PORT/metrics" | awk '!found && /^pulse_user_entities_active[ {]/{print int($NF); found = 1}'
 }
 
 printf '| users | heap | events sent (>= users: all touched) | accepted | events/s | active users | live heap at rest MiB | live heap after MiB | heap per active user, bytes | OutOfMemoryError | journal check |\n'
