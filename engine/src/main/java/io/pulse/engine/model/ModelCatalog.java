@@ -2,8 +2,11 @@ package io.pulse.engine.model;
 
 import io.pulse.engine.domain.ScoringModels;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -48,13 +51,26 @@ public final class ModelCatalog implements Supplier<ScoringModels> {
   public static ModelCatalog follow(
       ActorSystem<?> system, String tenant, Duration refreshInterval) {
     ModelCatalog catalog = new ModelCatalog();
-    system.systemActorOf(
-        follower(catalog, tenant, refreshInterval), "model-catalog-" + tenant, Props.empty());
+    ActorRef<Object> follower =
+        system.systemActorOf(
+            follower(catalog, tenant, refreshInterval), "model-catalog-" + tenant, Props.empty());
+    // Stop asking the registry before the shard regions shut down: a request sent to a region
+    // whose coordinator is already gone stays buffered, and the region's graceful shutdown waits
+    // for it until its timeout.
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeClusterShutdown(),
+            "stop-model-catalog-" + tenant,
+            () -> {
+              follower.tell(Refresh.STOP);
+              return CompletableFuture.completedFuture(Done.done());
+            });
     return catalog;
   }
 
   private enum Refresh {
-    TICK
+    TICK,
+    STOP
   }
 
   private static Behavior<Object> follower(
@@ -87,6 +103,7 @@ public final class ModelCatalog implements Supplier<ScoringModels> {
                               .thenAccept(catalog::offer);
                           return Behaviors.same();
                         })
+                    .onMessageEquals(Refresh.STOP, Behaviors::stopped)
                     .build();
               });
         });
