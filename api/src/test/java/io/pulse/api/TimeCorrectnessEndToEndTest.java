@@ -29,7 +29,7 @@ class TimeCorrectnessEndToEndTest {
   private static final Map<String, Object> FAST_SETTINGS =
       Map.of(
           // Idle users leave memory at once, so wake-ups reach passivated entities.
-          "pekko.cluster.sharding.passivation.default-strategy.idle-entity.timeout", "200ms",
+          "pekko.cluster.sharding.passivation.pulse-lru.idle-entity.timeout", "200ms",
           "pulse.wake-ups.resolution", "250ms");
 
   private static String fastModel(String inactiveAfter) {

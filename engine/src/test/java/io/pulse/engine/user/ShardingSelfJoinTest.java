@@ -38,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.pattern.StatusReply;
 import org.junit.jupiter.api.AfterAll;
@@ -353,5 +354,20 @@ class ShardingSelfJoinTest {
       duplicates += retry.duplicates();
     }
     assertEquals(requests * perRequest, duplicates);
+  }
+
+  @Test
+  void usersPassivateLeastRecentlyUsedBeyondTheLimitOrWhenIdle() {
+    ClusterShardingSettings.PassivationStrategySettings passivation =
+        ClusterShardingSettings.create(system).passivationStrategySettings();
+
+    assertEquals(scala.Option.apply(100_000), passivation.activeEntityLimit());
+    assertEquals(
+        "LeastRecentlyUsedSettings",
+        passivation.replacementPolicySettings().get().getClass().getSimpleName());
+    assertTrue(passivation.admissionSettings().isEmpty(), "no admission window or filter");
+    assertEquals(
+        Duration.ofMinutes(2).toMillis(),
+        passivation.idleEntitySettings().get().timeout().toMillis());
   }
 }
