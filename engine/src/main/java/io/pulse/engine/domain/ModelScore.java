@@ -112,17 +112,22 @@ public record ModelScore(
   }
 
   ModelScore apply(ModelAward award) {
+    return new ModelScore(
+        model,
+        award.modelVersion(),
+        award.pointsAfter(),
+        award.asOfAfter(),
+        band,
+        transitions,
+        countsAfter(award),
+        inactive);
+  }
+
+  /** The daily counts with the award's capped rules counted and the days too old dropped. */
+  private Map<String, Integer> countsAfter(ModelAward award) {
     if (award.countedRules().isEmpty() && dailyCounts.isEmpty()) {
       // Most events touch no capped rule: nothing to count and nothing to expire.
-      return new ModelScore(
-          model,
-          award.modelVersion(),
-          award.pointsAfter(),
-          award.asOfAfter(),
-          band,
-          transitions,
-          dailyCounts,
-          inactive);
+      return dailyCounts;
     }
     Map<String, Integer> counts = new HashMap<>();
     String keep = oldestKeptDay(award.asOfAfter());
@@ -135,15 +140,7 @@ public record ModelScore(
     for (int rule : award.countedRules()) {
       counts.merge(key(award.day(), rule), 1, Integer::sum);
     }
-    return new ModelScore(
-        model,
-        award.modelVersion(),
-        award.pointsAfter(),
-        award.asOfAfter(),
-        band,
-        transitions,
-        counts,
-        inactive);
+    return counts;
   }
 
   /** Follows a transition: into a band, or into or out of the inactive segment. */

@@ -141,14 +141,8 @@ final class JournalSql {
   static String insertTagOfEvent(
       EventJournalTableConfiguration journal, EventTagTableConfiguration tags) {
     EventJournalTableColumnNames j = journal.columnNames();
-    EventTagTableColumnNames t = tags.columnNames();
-    return "INSERT INTO "
-        + table(tags.tableName(), tags.schemaName())
-        + " ("
-        + quote(t.eventId())
-        + ", "
-        + quote(t.tag())
-        + ") SELECT "
+    return insertIntoTags(tags)
+        + " SELECT "
         + quote(j.ordering())
         + ", ? FROM "
         + table(journal.tableName(), journal.schemaName())
@@ -202,6 +196,10 @@ final class JournalSql {
 
   /** Tag rows by ordering, for PostgreSQL: parameters are two arrays (ordering, tag). */
   static String insertTagsPostgres(EventTagTableConfiguration tags) {
+    return insertIntoTags(tags) + " SELECT * FROM UNNEST(?::bigint[], ?::varchar[])";
+  }
+
+  private static String insertIntoTags(EventTagTableConfiguration tags) {
     EventTagTableColumnNames t = tags.columnNames();
     return "INSERT INTO "
         + table(tags.tableName(), tags.schemaName())
@@ -209,7 +207,7 @@ final class JournalSql {
         + quote(t.eventId())
         + ", "
         + quote(t.tag())
-        + ") SELECT * FROM UNNEST(?::bigint[], ?::varchar[])";
+        + ")";
   }
 
   /**
