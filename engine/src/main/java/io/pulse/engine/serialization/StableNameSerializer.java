@@ -3,10 +3,12 @@ package io.pulse.engine.serialization;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +34,11 @@ abstract class StableNameSerializer extends SerializerWithStringManifest {
     this.identifier = identifier;
     ObjectMapper mapper =
         JacksonObjectMapperProvider.get(system)
-            .getOrCreate("jackson-cbor", Optional.of(new CBORFactory()));
+            .getOrCreate("jackson-cbor", Optional.of(new CBORFactory()))
+            .copy()
+            .registerModule(
+                new SimpleModule("pulse-iso-instants")
+                    .addDeserializer(Instant.class, new IsoInstants.Deserializer()));
     this.writer = mapper.writer();
     for (Map<String, Class<?>> names : typeNames) {
       names.forEach(
