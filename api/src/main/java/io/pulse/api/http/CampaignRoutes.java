@@ -79,16 +79,8 @@ public final class CampaignRoutes {
                                         get(() -> completeWithFuture(read(campaignId))),
                                         put(
                                             () ->
-                                                withSizeLimit(
-                                                    settings.maxBodyBytes(),
-                                                    () ->
-                                                        extractStrictEntity(
-                                                            settings.askTimeout(),
-                                                            entity ->
-                                                                completeWithFuture(
-                                                                    define(
-                                                                        campaignId,
-                                                                        entity.getData()))))))),
+                                                StrictJsonBody.completeWithBody(
+                                                    settings, body -> define(campaignId, body))))),
                             path(
                                 "stats",
                                 () -> get(() -> completeWithFuture(stats(campaignId))))))));

@@ -52,14 +52,8 @@ public final class ModelRoutes {
                             get(() -> completeWithFuture(read(modelId))),
                             put(
                                 () ->
-                                    withSizeLimit(
-                                        settings.maxBodyBytes(),
-                                        () ->
-                                            extractStrictEntity(
-                                                settings.askTimeout(),
-                                                entity ->
-                                                    completeWithFuture(
-                                                        replace(modelId, entity.getData()))))),
+                                    StrictJsonBody.completeWithBody(
+                                        settings, body -> replace(modelId, body))),
                             delete(() -> completeWithFuture(remove(modelId)))))));
   }
 

@@ -1,5 +1,9 @@
 package io.pulse.api.http;
 
+import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
+import static org.apache.pekko.http.javadsl.server.Directives.extractStrictEntity;
+import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -8,7 +12,11 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -37,6 +45,20 @@ public final class StrictJsonBody<T> {
     this.slug = slug;
     this.title = title;
     this.expected = expected;
+  }
+
+  /**
+   * Reads the whole request body, up to the server's size limit (413 beyond it), and completes with
+   * what {@code handle} answers for it: the one way a document-bearing route takes its body.
+   */
+  public static Route completeWithBody(
+      HttpSettings settings, Function<ByteString, CompletionStage<HttpResponse>> handle) {
+    return withSizeLimit(
+        settings.maxBodyBytes(),
+        () ->
+            extractStrictEntity(
+                settings.askTimeout(),
+                entity -> completeWithFuture(handle.apply(entity.getData()))));
   }
 
   /** The document, or a raised 400 problem: empty body, malformed JSON, or a field at fault. */

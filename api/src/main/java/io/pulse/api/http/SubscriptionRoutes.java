@@ -85,15 +85,7 @@ public final class SubscriptionRoutes {
                 pathEnd(
                     () ->
                         concat(
-                            post(
-                                () ->
-                                    withSizeLimit(
-                                        settings.maxBodyBytes(),
-                                        () ->
-                                            extractStrictEntity(
-                                                settings.askTimeout(),
-                                                entity ->
-                                                    completeWithFuture(create(entity.getData()))))),
+                            post(() -> StrictJsonBody.completeWithBody(settings, this::create)),
                             get(() -> completeWithFuture(list())))),
                 pathPrefix(
                     PathMatchers.segment(),

@@ -89,14 +89,8 @@ public final class VoucherRoutes {
                             () ->
                                 post(
                                     () ->
-                                        withSizeLimit(
-                                            settings.maxBodyBytes(),
-                                            () ->
-                                                extractStrictEntity(
-                                                    settings.askTimeout(),
-                                                    entity ->
-                                                        completeWithFuture(
-                                                            redeem(code, entity.getData())))))))));
+                                        StrictJsonBody.completeWithBody(
+                                            settings, body -> redeem(code, body)))))));
   }
 
   private CompletionStage<HttpResponse> vouchers(String userId) {
