@@ -245,7 +245,9 @@ public class PulseJournalDao extends DefaultJournalDao {
       }
       insert.executeBatch();
     }
-    boolean anyTag = false;
+    if (rows.stream().allMatch(entry -> entry._2().isEmpty())) {
+      return;
+    }
     try (PreparedStatement insert = connection.prepareStatement(insertTagsSql)) {
       for (Tuple2<JournalPekkoSerializationRow, Set<String>> entry : rows) {
         for (String tag : CollectionConverters.asJava(entry._2())) {
@@ -253,12 +255,9 @@ public class PulseJournalDao extends DefaultJournalDao {
           insert.setString(2, entry._1().persistenceId());
           insert.setLong(3, entry._1().sequenceNumber());
           insert.addBatch();
-          anyTag = true;
         }
       }
-      if (anyTag) {
-        insert.executeBatch();
-      }
+      insert.executeBatch();
     }
   }
 }
