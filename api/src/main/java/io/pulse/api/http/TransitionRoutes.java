@@ -4,12 +4,12 @@ import static org.apache.pekko.http.javadsl.server.Directives.*;
 
 import io.pulse.api.json.TransitionView;
 import io.pulse.engine.domain.SegmentTransition;
+import io.pulse.engine.domain.subscription.TransitionFilter;
 import io.pulse.engine.user.UserEntity;
 import io.pulse.persistence.TaggedEventFeed;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
@@ -81,15 +81,12 @@ public final class TransitionRoutes {
 
   /** Filters by model, band (entered), cause and user; each is optional. */
   public static Predicate<SegmentTransition> filterOf(Map<String, String> parameters) {
-    Optional<String> model = Optional.ofNullable(parameters.get("model"));
-    Optional<String> band = Optional.ofNullable(parameters.get("band"));
-    Optional<String> cause = Optional.ofNullable(parameters.get("cause"));
-    Optional<String> user = Optional.ofNullable(parameters.get("user"));
-    return transition ->
-        model.map(transition.model()::equals).orElse(true)
-            && band.map(name -> name.equals(transition.to())).orElse(true)
-            && cause.map(transition.cause().wireName()::equals).orElse(true)
-            && user.map(transition.userId()::equals).orElse(true);
+    return new TransitionFilter(
+            parameters.get("model"),
+            parameters.get("band"),
+            parameters.get("cause"),
+            parameters.get("user"))
+        ::matches;
   }
 
   /**
