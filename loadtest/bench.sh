@@ -4,8 +4,9 @@
 # 1. Builds the jars if they are missing.
 # 2. Measures PostgreSQL's own ceiling (binary COPY and batched INSERT of journal-shaped rows).
 # 3. For every user count x batch size x run: creates a fresh database, starts the Pulse server on
-#    it, drives POST /v1/events, counts the journal rows and compares them with the acknowledged
-#    events (warm-up included), and stops the server.
+#    it with a random admin key (PULSE_ADMIN_KEY), creates the load generator's key with limits
+#    that never throttle it (bench-keys.sh), drives POST /v1/events, counts the journal rows and
+#    compares them with the acknowledged events (warm-up included), and stops the server.
 # 4. Appends a dated Markdown section (machine, settings, figures, medians when RUNS > 1) to
 #    BENCHMARKS.md at the repository root.
 #
@@ -35,10 +36,13 @@
 #   BENCHMARKS_FILE   Markdown file to append to                [BENCHMARKS.md]
 #   LABEL             title suffix of the section               []
 #   KEEP_DATABASES    1 keeps the benchmark databases           [0]
+#   AUDIENCES         audiences defined before the load (0-10, bench-keys.sh)   [0]
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# shellcheck source=loadtest/bench-keys.sh
+. "$ROOT/loadtest/bench-keys.sh"
 
 USER_COUNTS="${USER_COUNTS:-10000 100000 1000000}"
 BATCH_SIZES="${BATCH_SIZES:-1 50 500}"
@@ -70,6 +74,7 @@ RESULTS_DIR="${RESULTS_DIR:-$ROOT/loadtest/results/$STAMP}"
 BENCHMARKS_FILE="${BENCHMARKS_FILE:-$ROOT/BENCHMARKS.md}"
 LABEL="${LABEL:-}"
 KEEP_DATABASES="${KEEP_DATABASES:-0}"
+AUDIENCES="${AUDIENCES:-0}"
 
 PULSE_JAR="$ROOT/api/target/pulse.jar"
 LOADTEST_JAR="$ROOT/loadtest/target/pulse-loadtest.jar"
@@ -147,6 +152,7 @@ stop_server() {
 cleanup() {
   local status=$?
   stop_server
+  bench_keys_cleanup
   local database
   for database in "${CREATED_DATABASES[@]+"${CREATED_DATABASES[@]}"}"; do
     drop_database "$database"
@@ -169,16 +175,7 @@ free_port() {
 }
 
 http_status() {
-  if command -v curl >/dev/null 2>&1; then
-    curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$1$2" || true
-  else
-    # Without curl: a raw HTTP/1.1 request over bash's /dev/tcp.
-    (
-      exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 0
-      printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$2" >&3
-      head -n 1 <&3 | awk '{print $2}'
-    ) 2>/dev/null || true
-  fi
+  pulse_curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$1$2" || true
 }
 
 start_server() {
@@ -190,8 +187,9 @@ start_server() {
   PULSE_DB_URL="$(jdbc_url "$database")" \
     PULSE_DB_USER="$PGUSER" \
     PULSE_DB_PASSWORD="$PGPASSWORD" \
-    PULSE_DB_CREATE_SCHEMA=on \
+    PULSE_DB_MIGRATE=auto \
     PULSE_HTTP_PORT="$SERVER_PORT" \
+    PULSE_ADMIN_KEY="$BENCH_ADMIN_KEY" \
     java "-Xmx$PULSE_HEAP" $PULSE_JAVA_OPTS -jar "$PULSE_JAR" >"$server_log" 2>&1 &
   SERVER_PID=$!
   local deadline=$((SECONDS + READY_TIMEOUT))
@@ -200,7 +198,13 @@ start_server() {
     (( SECONDS < deadline )) || die "server not ready after $READY_TIMEOUT s; see $server_log"
     sleep 0.5
   done
-  log "server ready"
+  LOAD_KEY="$(bench_create_load_key "http://127.0.0.1:$SERVER_PORT")" ||
+    die "could not create the load generator's key; see $server_log"
+  if (( AUDIENCES > 0 )); then
+    bench_define_audiences "http://127.0.0.1:$SERVER_PORT" "$AUDIENCES" ||
+      die "could not define $AUDIENCES audiences; see $server_log"
+  fi
+  log "server ready ($AUDIENCES audiences)"
 }
 
 count_journal() {
@@ -216,9 +220,11 @@ fi
 [[ -f "$PULSE_JAR" ]] || die "missing $PULSE_JAR after the build"
 [[ -f "$LOADTEST_JAR" ]] || die "missing $LOADTEST_JAR after the build"
 command -v psql >/dev/null || die "psql not found"
+command -v curl >/dev/null || die "curl not found"
 psql_admin -c 'SELECT 1' >/dev/null || die "PostgreSQL not reachable at $PGHOST:$PGPORT as $PGUSER"
 mkdir -p "$RESULTS_DIR"
 log "results in $RESULTS_DIR"
+bench_keys_init
 
 # --- ceiling -----------------------------------------------------------------------------------
 CEILING_REPORT="$RESULTS_DIR/ceiling.json"
@@ -271,7 +277,7 @@ for users in $USER_COUNTS; do
       fi
       log "run $name: $users users, $batch events/request, $WARMUP s warm-up + $DURATION s"
       status=0
-      loadtest --url "http://127.0.0.1:$SERVER_PORT" --users "$users" \
+      PULSE_KEY="$LOAD_KEY" loadtest --url "http://127.0.0.1:$SERVER_PORT" --users "$users" \
         --events-per-request "$batch" --skew "$SKEW" --zipf-exponent "$ZIPF_EXPONENT" \
         --duplicate-ratio "$DUPLICATE_RATIO" --duration "$DURATION" --warmup "$WARMUP" \
         --label "$name" --report "$report" "${model_args[@]}" \
@@ -324,6 +330,11 @@ fi
     "$commit" "$PULSE_HEAP" "${PULSE_JAVA_OPTS:+, options \`$PULSE_JAVA_OPTS\`}" "$LOADTEST_HEAP"
   printf -- '- Load: %s; %s s warm-up + %s s measured; %s users; duplicate ratio %s; %s\n' \
     "$model_text" "$WARMUP" "$DURATION" "$skew_text" "$DUPLICATE_RATIO" "$db_text"
+  printf -- '- Audiences defined: %s (the first %s of BENCH_AUDIENCES in loadtest/bench-keys.sh)\n' \
+    "$AUDIENCES" "$AUDIENCES"
+  printf -- '- One API key with only events:write and limits of 1,000,000 requests/s and'
+  printf ' 10,000,000 events/s, so that the rate limiter checks every request but throttles none\n'
+
   printf -- '- events/s is accepted events per second over the measured window; latency is the'
   # Backticks are Markdown code spans here, not command substitutions.
   # shellcheck disable=SC2016

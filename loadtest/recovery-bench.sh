@@ -7,6 +7,7 @@
 # has to recover it (snapshot, then the events after it), followed by warm reads of the same user.
 # A read of a user without history comes first after each start, so that the node's first shard
 # allocation is not counted. The recovery figure is the first read minus the median warm read.
+# Every request carries the server's admin key, random per run (bench-keys.sh).
 #
 #   EVENTS           events of the user                             [10000]
 #   SNAPSHOT_EVERY   snapshot settings to compare, space separated  [1000000 1000]
@@ -16,6 +17,8 @@
 #   PGHOST PGPORT PGUSER PGPASSWORD                                 [127.0.0.1 5432 postgres ""]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=loadtest/bench-keys.sh
+. loadtest/bench-keys.sh
 
 EVENTS="${EVENTS:-10000}"
 SNAPSHOT_EVERY="${SNAPSHOT_EVERY:-1000000 1000}"
@@ -46,16 +49,18 @@ stop_server() {
 cleanup() {
   stop_server
   [[ -z "$DB" ]] || psql_admin -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" || true
+  bench_keys_cleanup
 }
 trap cleanup EXIT
+bench_keys_init
 
 start_server() {
   PULSE_DB_URL="jdbc:postgresql://$PGHOST:$PGPORT/$DB" PULSE_DB_USER="$PGUSER" \
-    PULSE_DB_PASSWORD="$PGPASSWORD" PULSE_DB_CREATE_SCHEMA=on PULSE_HTTP_PORT="$PORT" \
-    PULSE_SNAPSHOT_EVERY="$1" PULSE_LOG_LEVEL=WARN \
+    PULSE_DB_PASSWORD="$PGPASSWORD" PULSE_DB_MIGRATE=auto PULSE_HTTP_PORT="$PORT" \
+    PULSE_SNAPSHOT_EVERY="$1" PULSE_LOG_LEVEL=WARN PULSE_ADMIN_KEY="$BENCH_ADMIN_KEY" \
     java "-Xmx$PULSE_HEAP" -jar api/target/pulse.jar >>"$RESULTS/server-$1.log" 2>&1 &
   SERVER_PID=$!
-  until [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/health/ready")" == 200 ]]; do
+  until [[ "$(pulse_curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/health/ready")" == 200 ]]; do
     kill -0 "$SERVER_PID" 2>/dev/null || { log "server exited; see $RESULTS"; exit 1; }
     sleep 0.2
   done
@@ -70,13 +75,16 @@ post_events() {
   done
   body+="]"
   local status
-  status="$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$PORT/v1/events" \
+  status="$(pulse_curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$PORT/v1/events" \
     -H 'Content-Type: application/json' --data-binary "$body")"
   [[ "$status" == 202 ]] || { log "POST answered $status"; exit 1; }
 }
 
 read_user() {
-  curl -s -o /dev/null -w '%{time_total}' "http://127.0.0.1:$PORT/v1/users/$USER_ID"
+  local timing
+  timing="$(pulse_curl -s -o /dev/null -w '%{http_code} %{time_total}' "http://127.0.0.1:$PORT/v1/users/$USER_ID")"
+  [[ "${timing%% *}" == 200 ]] || { log "GET /v1/users/$USER_ID answered ${timing%% *}"; exit 1; }
+  printf '%s\n' "${timing#* }"
 }
 
 median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
@@ -104,7 +112,7 @@ for every in $SNAPSHOT_EVERY; do
   for ((s = 1; s <= SAMPLES; s++)); do
     start_server "$every"
     # A user without history first, so the node's first shard allocation is not counted.
-    curl -s -o /dev/null "http://127.0.0.1:$PORT/v1/users/nobody-$s"
+    pulse_curl -s -o /dev/null "http://127.0.0.1:$PORT/v1/users/nobody-$s"
     firsts+=("$(read_user)")
     for w in 1 2 3 4 5; do warms+=("$(read_user)"); done
     stop_server

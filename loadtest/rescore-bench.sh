@@ -5,10 +5,16 @@
 #   USERS            users given a history                        [20000]
 #   FILL_SECONDS     seconds of load that builds the history      [30]
 #   LOAD_SECONDS     seconds of each ingestion measurement        [20]
+#
+# The server runs with a random admin key; the load goes through a key whose limits never throttle
+# it (bench-keys.sh).
+#
 #   PULSE_HEAP       server heap                                  [2g]
 #   PGHOST PGPORT PGUSER PGPASSWORD                               [127.0.0.1 5432 postgres ""]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=loadtest/bench-keys.sh
+. loadtest/bench-keys.sh
 
 USERS="${USERS:-20000}"
 FILL_SECONDS="${FILL_SECONDS:-30}"
@@ -31,21 +37,29 @@ psql_admin() { psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -d postgres -qAt "$@"
 psql_admin -c "CREATE DATABASE $DB"
 SERVER_PID=""
 cleanup() {
-  [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  # Each step on its own: under set -e the server's exit status would end the trap early.
+  if [[ -n "$SERVER_PID" ]]; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
   psql_admin -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" || true
+  bench_keys_cleanup
 }
 trap cleanup EXIT
+bench_keys_init
 
 PULSE_DB_URL="jdbc:postgresql://$PGHOST:$PGPORT/$DB" PULSE_DB_USER="$PGUSER" \
-  PULSE_DB_PASSWORD="$PGPASSWORD" PULSE_DB_CREATE_SCHEMA=on PULSE_HTTP_PORT="$PORT" \
-  PULSE_LOG_LEVEL=WARN java "-Xmx$PULSE_HEAP" -jar api/target/pulse.jar >"$RESULTS/server.log" 2>&1 &
+  PULSE_DB_PASSWORD="$PGPASSWORD" PULSE_DB_MIGRATE=auto PULSE_HTTP_PORT="$PORT" \
+  PULSE_ADMIN_KEY="$BENCH_ADMIN_KEY" PULSE_LOG_LEVEL=WARN java "-Xmx$PULSE_HEAP" -jar api/target/pulse.jar >"$RESULTS/server.log" 2>&1 &
 SERVER_PID=$!
-until [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/health/ready")" == 200 ]]; do
+until [[ "$(pulse_curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/health/ready")" == 200 ]]; do
+  kill -0 "$SERVER_PID" 2>/dev/null || { log "server exited; see $RESULTS/server.log"; exit 1; }
   sleep 0.5
 done
+LOAD_KEY="$(bench_create_load_key "http://127.0.0.1:$PORT")"
 
 load() {
-  java -Xmx512m -jar loadtest/target/pulse-loadtest.jar --url "http://127.0.0.1:$PORT" \
+  PULSE_KEY="$LOAD_KEY" java -Xmx512m -jar loadtest/target/pulse-loadtest.jar --url "http://127.0.0.1:$PORT" \
     --users "$USERS" --events-per-request 500 --connections 8 --warmup 0 \
     --duration "$1" --progress 0 --label "$2" --user-prefix "$3" --report "$RESULTS/$2.json" \
     >"$RESULTS/$2.txt" 2>&1 || true
@@ -58,19 +72,19 @@ log "history: $filled events ($fill_rate events/s)"
 read -r before_rate _ < <(load "$LOAD_SECONDS" before other-)
 log "ingestion before the change: $before_rate events/s"
 
-model="$(curl -s "http://127.0.0.1:$PORT/v1/models/engagement" | python3 -c '
+model="$(pulse_curl -s "http://127.0.0.1:$PORT/v1/models/engagement" | python3 -c '
 import json,sys
 m=json.load(sys.stdin)
 for k in ("id","version","rescoring"): m.pop(k,None)
 m["halfLifeDays"]=45
 print(json.dumps(m))')"
 started=$(date +%s.%N)
-curl -s -o /dev/null -X PUT -H 'Content-Type: application/json' -d "$model" \
+pulse_curl -s -o /dev/null -X PUT -H 'Content-Type: application/json' -d "$model" \
   "http://127.0.0.1:$PORT/v1/models/engagement"
 read -r during_rate _ < <(load "$LOAD_SECONDS" during more-)
 log "ingestion during re-scoring: $during_rate events/s"
 while :; do
-  progress="$(curl -s "http://127.0.0.1:$PORT/v1/models/engagement" | python3 -c '
+  progress="$(pulse_curl -s "http://127.0.0.1:$PORT/v1/models/engagement" | python3 -c '
 import json,sys; r=json.load(sys.stdin).get("rescoring") or {}
 print(r.get("done",0), r.get("total",-1), str(r.get("finished",False)).lower())')"
   read -r done total finished <<<"$progress"

@@ -9,11 +9,16 @@
 # Node i listens for HTTP on 8080+i, remoting on 25520+i and Pekko Management on 7625+i; nodes 1
 # and 2 are the seed nodes (local-cluster.conf). Environment:
 #   PULSE_DB_URL        database (default jdbc:postgresql://127.0.0.1:5432/pulse_local; created
-#                       with psql when missing, schema applied by node 1)
+#                       with psql when missing, schema migrated by node 1)
 #   PULSE_DB_USER, PULSE_DB_PASSWORD   credentials (default postgres, empty)
 #   PULSE_JAR           the server jar (default api/target/pulse.jar)
 #   PULSE_RUN_DIR       pid files and logs (default target/local-cluster)
 #   PULSE_NODE_HEAP     each node's -Xmx (default 384m)
+#   PULSE_SECRET_KEY    the key that seals webhook secrets, the same for every node (default: one
+#                       made once in the run directory, secret.key)
+#   PULSE_ADMIN_KEY     the admin key of tenant default, at least 24 characters, the same for every
+#                       node (default: one made once in the run directory, admin.key, mode 0600;
+#                       start prints where it is)
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -70,8 +75,47 @@ ensure_database() {
   fi
 }
 
+# Every node of a cluster needs the same key for webhook secrets: the one given, or one made once
+# for this run directory, readable by this user only.
+ensure_secret_key() {
+  if [ -n "${PULSE_SECRET_KEY:-}" ]; then
+    export PULSE_SECRET_KEY
+    return
+  fi
+  local key_file="$run_dir/secret.key"
+  if [ ! -s "$key_file" ]; then
+    (umask 077 && mkdir -p "$run_dir" && head -c 32 /dev/urandom | base64 >"$key_file")
+  fi
+  PULSE_SECRET_KEY="$(cat "$key_file")"
+  export PULSE_SECRET_KEY
+}
+
+# Every node gets the same admin key, so that it authenticates on any of them from the first
+# start: the one given, or one made once for this run directory, readable by this user only.
+ensure_admin_key() {
+  if [ -n "${PULSE_ADMIN_KEY:-}" ]; then
+    # The nodes would refuse it one by one; say so once, before any starts.
+    if [ "${#PULSE_ADMIN_KEY}" -lt 24 ] || [[ "$PULSE_ADMIN_KEY" =~ [[:space:][:cntrl:]] ]]; then
+      echo "PULSE_ADMIN_KEY must have at least 24 characters and no spaces or control characters" >&2
+      exit 1
+    fi
+    admin_key_source="PULSE_ADMIN_KEY"
+    export PULSE_ADMIN_KEY
+    return
+  fi
+  local key_file="$run_dir/admin.key"
+  if [ ! -s "$key_file" ]; then
+    (umask 077 && mkdir -p "$run_dir" \
+      && printf 'pulse_%s\n' "$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')" >"$key_file")
+  fi
+  admin_key_source="$key_file"
+  PULSE_ADMIN_KEY="$(cat "$key_file")"
+  export PULSE_ADMIN_KEY
+}
+
 start_node() {
-  local i="$1" create_schema="$2"
+  local i="$1" migrate="$2"
+  ensure_secret_key
   if running "$i"; then
     echo "node $i already running (pid $(cat "$(pid_file "$i")"))"
     return
@@ -81,7 +125,7 @@ start_node() {
   PULSE_REMOTE_HOST=127.0.0.1 \
   PULSE_REMOTE_PORT=$((25520 + i)) \
   PULSE_MANAGEMENT_PORT=$((7625 + i)) \
-  PULSE_DB_CREATE_SCHEMA="$create_schema" \
+  PULSE_DB_MIGRATE="$migrate" \
   PULSE_DATA_DIR="$run_dir/data-$i" \
     nohup java "-Xmx$heap" -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError \
       -Dconfig.resource=local-cluster.conf -jar "$jar" >"$(log_file "$i")" 2>&1 </dev/null &
@@ -117,13 +161,19 @@ case "$command" in
   start)
     [ -f "$jar" ] || { echo "$jar not found: build with mvn -B -DskipTests package" >&2; exit 1; }
     mkdir -p "$run_dir"
+    ensure_admin_key
     ensure_database
-    # Node 1 applies the (idempotent) schema alone, before the others start.
-    start_node 1 on
+    # Node 1 applies the schema migrations before the others start, which only check them.
+    start_node 1 auto
     wait_for 1 alive
-    for i in $(seq 2 "$nodes"); do start_node "$i" off; done
+    for i in $(seq 2 "$nodes"); do start_node "$i" validate; done
     for i in $(seq 1 "$nodes"); do wait_for "$i" ready; done
     status
+    if [ "$admin_key_source" = PULSE_ADMIN_KEY ]; then
+      echo "admin key of tenant default: the PULSE_ADMIN_KEY given"
+    else
+      echo "admin key of tenant default: in $admin_key_source (KEY=\$(cat $admin_key_source))"
+    fi
     ;;
   stop)
     for i in $(seq 1 "$nodes"); do

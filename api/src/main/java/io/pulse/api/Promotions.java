@@ -5,7 +5,7 @@ import io.pulse.api.http.CampaignRoutes;
 import io.pulse.api.http.HttpSettings;
 import io.pulse.api.http.JsonResponses;
 import io.pulse.api.http.VoucherRoutes;
-import io.pulse.engine.domain.ScoringModels;
+import io.pulse.engine.model.ModelCatalogs;
 import io.pulse.engine.promotion.CampaignDirectory;
 import io.pulse.engine.promotion.CampaignEntity;
 import io.pulse.engine.promotion.PromotionDelivery;
@@ -14,7 +14,6 @@ import io.pulse.engine.promotion.VoucherCodeEntity;
 import io.pulse.persistence.DatabaseSettings;
 import io.pulse.persistence.projection.PromotionProjection;
 import java.time.Clock;
-import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
@@ -35,8 +34,7 @@ final class Promotions {
       ActorSystem<?> system,
       Config config,
       DatabaseSettings database,
-      String tenant,
-      Supplier<ScoringModels> models,
+      ModelCatalogs catalogs,
       JsonResponses responses,
       HttpSettings http,
       Clock clock) {
@@ -46,8 +44,8 @@ final class Promotions {
     CampaignDirectory.init(system);
     PromotionProjection.init(system, database, new PromotionDelivery(system, settings));
     return new Promotions(
-        new CampaignRoutes(system, tenant, models, responses, http),
-        new VoucherRoutes(system, tenant, responses, http, clock));
+        new CampaignRoutes(system, catalogs, responses, http),
+        new VoucherRoutes(system, responses, http, clock));
   }
 
   CampaignRoutes campaignRoutes() {

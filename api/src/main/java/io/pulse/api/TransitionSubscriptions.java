@@ -6,14 +6,20 @@ import io.pulse.api.http.JsonResponses;
 import io.pulse.api.http.SubscriptionRoutes;
 import io.pulse.api.http.TransitionStreamRoutes;
 import io.pulse.api.webhook.WebhookDeliveries;
+import io.pulse.api.webhook.WebhookObserver;
 import io.pulse.api.webhook.WebhookSender;
 import io.pulse.api.webhook.WebhookSettings;
+import io.pulse.engine.domain.subscription.HostResolver;
+import io.pulse.engine.domain.subscription.NewSubscription;
+import io.pulse.engine.domain.subscription.SecretBox;
 import io.pulse.engine.subscription.SubscriptionEntity;
 import io.pulse.engine.subscription.SubscriptionKeeper;
 import io.pulse.engine.subscription.SubscriptionRegistry;
-import io.pulse.engine.user.UserEntity;
+import io.pulse.engine.user.JournalTags;
 import io.pulse.persistence.LiveTagFeed;
 import java.time.Clock;
+import java.util.Collection;
+import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -34,19 +40,26 @@ public final class TransitionSubscriptions {
     this.subscriptionRoutes = subscriptionRoutes;
   }
 
-  /** Starts the live read, the subscription entities and their keeper on this node. */
+  /**
+   * Starts the live read, the subscription entities and their keeper on this node; webhook hosts
+   * are resolved with {@code resolver}, secrets sealed and opened with {@code secrets}, and
+   * deliveries reported to {@code observer}.
+   */
   public static TransitionSubscriptions start(
       ActorSystem<?> system,
       Config config,
-      String tenant,
+      Supplier<? extends Collection<String>> tenants,
       JsonResponses responses,
       HttpSettings http,
-      Clock clock) {
+      Clock clock,
+      HostResolver resolver,
+      SecretBox secrets,
+      WebhookObserver observer) {
     Config live = config.getConfig("pulse.transitions.live");
     LiveTagFeed transitions =
         LiveTagFeed.start(
             system,
-            UserEntity.TRANSITION_TAG,
+            JournalTags.TRANSITION,
             new LiveTagFeed.Settings(
                 live.getDuration("mark-interval"),
                 live.getInt("hub-buffer-size"),
@@ -54,14 +67,16 @@ public final class TransitionSubscriptions {
                 live.getDuration("restart.max-backoff")));
     WebhookSettings webhooks = WebhookSettings.fromConfig(config);
     // Receivers check the signature's time against their own clock: sign with the real one.
-    WebhookSender sender = new WebhookSender(system, webhooks, Clock.systemUTC());
+    WebhookSender sender =
+        new WebhookSender(system, webhooks, Clock.systemUTC(), resolver, secrets);
     SubscriptionRegistry.init(system);
     SubscriptionEntity.init(
         system,
-        new WebhookDeliveries(system, transitions, sender, webhooks, responses.mapper(), clock),
+        new WebhookDeliveries(
+            system, transitions, sender, webhooks, responses.mapper(), clock, observer),
         webhooks.subscriptions(),
         clock);
-    SubscriptionKeeper.start(system, tenant, webhooks.keepAliveInterval());
+    SubscriptionKeeper.start(system, tenants, webhooks.keepAliveInterval());
     // Once the subscriptions (and their deliveries) have stopped with the shard regions, close
     // the receivers' connection pools, so that they do not report an unexpected shutdown.
     CoordinatedShutdown.get(system)
@@ -75,7 +90,13 @@ public final class TransitionSubscriptions {
     return new TransitionSubscriptions(
         new TransitionStreamRoutes(
             system, transitions, responses, TransitionStreamRoutes.Settings.fromConfig(config)),
-        new SubscriptionRoutes(system, tenant, transitions, responses, http, clock));
+        new SubscriptionRoutes(
+            system,
+            transitions,
+            responses,
+            http,
+            clock,
+            new NewSubscription(webhooks.targets(), resolver, secrets)));
   }
 
   public TransitionStreamRoutes streamRoutes() {

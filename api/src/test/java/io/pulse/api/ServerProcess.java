@@ -46,9 +46,12 @@ final class ServerProcess implements AutoCloseable {
     environment.keySet().removeIf(name -> name.startsWith("PULSE_"));
     environment.put("PULSE_HTTP_HOST", "127.0.0.1");
     environment.put("PULSE_HTTP_PORT", Integer.toString(port));
+    environment.put("PULSE_ADMIN_KEY", HttpJson.ADMIN_KEY);
     if (database.kind() == DatabaseKind.H2) {
       environment.put("PULSE_DATA_DIR", ((H2TestDatabase) database).dataDirectory().toString());
     } else {
+      // Without a data directory of the test's own, the key is given rather than generated.
+      environment.put("PULSE_SECRET_KEY", TestServer.SECRET_KEY);
       environment.put("PULSE_DB_URL", database.jdbcUrl());
       environment.put("PULSE_DB_USER", database.user());
       environment.put("PULSE_DB_PASSWORD", database.password());

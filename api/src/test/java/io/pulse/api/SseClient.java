@@ -43,6 +43,18 @@ final class SseClient implements AutoCloseable {
    */
   SseClient(int port, String pathAndQuery, String lastEventId, int receiveBuffer, boolean paused)
       throws IOException {
+    this(port, pathAndQuery, lastEventId, receiveBuffer, paused, HttpJson.ADMIN_KEY);
+  }
+
+  /** As above, authenticated with {@code key} (none when null). */
+  SseClient(
+      int port,
+      String pathAndQuery,
+      String lastEventId,
+      int receiveBuffer,
+      boolean paused,
+      String key)
+      throws IOException {
     this.socket = new Socket();
     if (receiveBuffer > 0) {
       socket.setReceiveBufferSize(receiveBuffer);
@@ -55,6 +67,7 @@ final class SseClient implements AutoCloseable {
             + " HTTP/1.1\r\nHost: 127.0.0.1:"
             + port
             + "\r\nAccept: text/event-stream\r\n"
+            + (key == null ? "" : "Authorization: Bearer " + key + "\r\n")
             + (lastEventId == null ? "" : "Last-Event-ID: " + lastEventId + "\r\n")
             + "\r\n";
     OutputStream out = socket.getOutputStream();
@@ -67,6 +80,11 @@ final class SseClient implements AutoCloseable {
 
   static SseClient connect(int port, String pathAndQuery) throws IOException {
     return new SseClient(port, pathAndQuery, null, 0, false);
+  }
+
+  /** A client of {@code pathAndQuery} that authenticates with {@code key}. */
+  static SseClient connect(int port, String pathAndQuery, String key) throws IOException {
+    return new SseClient(port, pathAndQuery, null, 0, false, key);
   }
 
   List<Event> events() {

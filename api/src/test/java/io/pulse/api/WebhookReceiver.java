@@ -64,12 +64,23 @@ final class WebhookReceiver implements AutoCloseable {
   private final AtomicInteger count = new AtomicInteger();
   private final ExecutorService executor = Executors.newCachedThreadPool();
   private volatile Behaviour behaviour;
+  private final String host;
   private int port;
   private HttpServer server;
 
   WebhookReceiver(Behaviour behaviour) {
+    this("127.0.0.1", behaviour);
+  }
+
+  /** A receiver listening on {@code host}, a loopback address. */
+  WebhookReceiver(String host, Behaviour behaviour) {
+    this.host = host;
     this.behaviour = behaviour;
     start();
+  }
+
+  int port() {
+    return port;
   }
 
   void behave(Behaviour next) {
@@ -77,7 +88,7 @@ final class WebhookReceiver implements AutoCloseable {
   }
 
   String url() {
-    return "http://127.0.0.1:" + port + "/hooks/pulse";
+    return "http://" + host + ":" + port + "/hooks/pulse";
   }
 
   List<Request> requests() {
@@ -93,7 +104,7 @@ final class WebhookReceiver implements AutoCloseable {
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (true) {
       try {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 50);
+        server = HttpServer.create(new InetSocketAddress(host, port), 50);
         break;
       } catch (BindException stillInUse) {
         if (System.nanoTime() > deadline) {

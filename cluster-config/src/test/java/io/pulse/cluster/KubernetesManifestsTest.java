@@ -209,6 +209,48 @@ class KubernetesManifestsTest {
   }
 
   @Test
+  void everyPodHasTheSameKeysFromKubernetesSecrets() {
+    Map<String, Object> container = container(only("Deployment"));
+    for (String variable : List.of("PULSE_ADMIN_KEY", "PULSE_SECRET_KEY")) {
+      Map<String, Object> env = env(container, variable);
+      assertFalse(env.containsKey("value"), variable + " is never written into the manifest");
+      assertEquals("key", path(env, "valueFrom", "secretKeyRef", "key"), variable);
+    }
+    assertEquals(
+        "pulse-admin-key",
+        path(env(container, "PULSE_ADMIN_KEY"), "valueFrom", "secretKeyRef", "name"));
+    assertEquals(
+        "pulse-secret-key",
+        path(env(container, "PULSE_SECRET_KEY"), "valueFrom", "secretKeyRef", "name"));
+  }
+
+  @Test
+  void theOperationsGuideCreatesEverySecretThePodsRead() throws IOException {
+    String guide = Files.readString(K8S.resolve("../../docs/operations.md").normalize());
+    Map<String, Object> container = container(only("Deployment"));
+    List<Map<String, Object>> references =
+        list(container.get("env")).stream()
+            .map(KubernetesManifestsTest::map)
+            .filter(
+                variable ->
+                    variable.get("valueFrom") instanceof Map<?, ?> from
+                        && from.containsKey("secretKeyRef"))
+            .map(variable -> map(path(variable, "valueFrom", "secretKeyRef")))
+            .toList();
+    assertTrue(references.size() >= 5, "secret references: " + references);
+    for (Map<String, Object> reference : references) {
+      String name = (String) reference.get("name");
+      int created = guide.indexOf("create secret generic " + name + " ");
+      assertTrue(created >= 0, "docs/operations.md creates the secret " + name);
+      int end = guide.indexOf("\nkubectl", created);
+      String command = guide.substring(created, end < 0 ? guide.length() : end);
+      assertTrue(
+          command.contains("--from-literal=" + reference.get("key") + "="),
+          "the secret " + name + " gets the key " + reference.get("key") + ": " + command);
+    }
+  }
+
+  @Test
   void everyManifestIsListedInTheKustomization() throws IOException {
     try (Reader reader = Files.newBufferedReader(K8S.resolve("kustomization.yaml"))) {
       Map<String, Object> kustomization = map(new Yaml().load(reader));

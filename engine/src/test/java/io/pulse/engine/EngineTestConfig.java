@@ -62,8 +62,15 @@ public final class EngineTestConfig {
 
   /** Resolves {@code config} over the reference configuration of every module on the classpath. */
   public static Config resolve(Config config) {
-    return ConfigFactory.load(config);
+    return ConfigFactory.load(config.withFallback(SHUTDOWN));
   }
+
+  /**
+   * A cluster node leaves before it stops, which on a busy 2-core machine can take longer than the
+   * test kit's default 10 s; a slow stop is not what these tests are about.
+   */
+  private static final Config SHUTDOWN =
+      ConfigFactory.parseString("pekko.actor.testkit.typed.system-shutdown-default = 30s");
 
   /** Makes the node a cluster of its own; sharding does not start delivering before that. */
   public static void joinSelf(ActorSystem<?> system) {

@@ -2,17 +2,17 @@ package io.pulse.persistence;
 
 /** The databases the journal supports: embedded H2 by default, PostgreSQL in production. */
 public enum DatabaseKind {
-  H2("org.h2.Driver", "slick.jdbc.H2Profile$", "db/h2/schema.sql"),
-  POSTGRES("org.postgresql.Driver", "slick.jdbc.PostgresProfile$", "db/postgres/schema.sql");
+  H2("org.h2.Driver", "slick.jdbc.H2Profile$", "db/migration/h2"),
+  POSTGRES("org.postgresql.Driver", "slick.jdbc.PostgresProfile$", "db/migration/postgres");
 
   private final String driverClassName;
   private final String slickProfile;
-  private final String schemaResource;
+  private final String migrationFolder;
 
-  DatabaseKind(String driverClassName, String slickProfile, String schemaResource) {
+  DatabaseKind(String driverClassName, String slickProfile, String migrationFolder) {
     this.driverClassName = driverClassName;
     this.slickProfile = slickProfile;
-    this.schemaResource = schemaResource;
+    this.migrationFolder = migrationFolder;
   }
 
   String driverClassName() {
@@ -23,7 +23,11 @@ public enum DatabaseKind {
     return slickProfile;
   }
 
-  String schemaResource() {
-    return schemaResource;
+  /**
+   * The classpath folder of this kind's schema migrations ({@code V<n>__<description>.sql}); every
+   * version exists for both kinds.
+   */
+  String migrationFolder() {
+    return migrationFolder;
   }
 }

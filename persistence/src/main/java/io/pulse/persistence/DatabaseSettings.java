@@ -2,12 +2,15 @@ package io.pulse.persistence;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.zaxxer.hikari.HikariConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,6 +37,9 @@ public final class DatabaseSettings {
   private static final List<String> H2_OPTIONS =
       List.of("WRITE_DELAY=0", "DB_CLOSE_ON_EXIT=FALSE", "DATABASE_TO_UPPER=FALSE");
 
+  /** HikariCP's floor for its connection and validation timeouts. */
+  private static final Duration SHORTEST_POOL_TIMEOUT = Duration.ofMillis(250);
+
   private static final Pattern PASSWORD_IN_URL =
       Pattern.compile("(password=)[^;&]*", Pattern.CASE_INSENSITIVE);
 
@@ -41,8 +47,10 @@ public final class DatabaseSettings {
   private final String jdbcUrl;
   private final String user;
   private final String password;
-  private final boolean createSchema;
+  private final SchemaMigrationMode migrationMode;
+  private final Optional<String> deprecationWarning;
   private final int poolSize;
+  private final Duration connectionTimeout;
   private final Optional<Path> localDirectory;
 
   private DatabaseSettings(
@@ -50,15 +58,19 @@ public final class DatabaseSettings {
       String jdbcUrl,
       String user,
       String password,
-      boolean createSchema,
+      SchemaMigrationMode migrationMode,
+      Optional<String> deprecationWarning,
       int poolSize,
+      Duration connectionTimeout,
       Optional<Path> localDirectory) {
     this.kind = kind;
     this.jdbcUrl = jdbcUrl;
     this.user = user;
     this.password = password;
-    this.createSchema = createSchema;
+    this.migrationMode = migrationMode;
+    this.deprecationWarning = deprecationWarning;
     this.poolSize = poolSize;
+    this.connectionTimeout = connectionTimeout;
     this.localDirectory = localDirectory;
   }
 
@@ -100,13 +112,42 @@ public final class DatabaseSettings {
       throw new IllegalArgumentException(
           "pulse.db.pool-size (PULSE_DB_POOL_SIZE) must be at least 1; got " + poolSize);
     }
+    Duration connectionTimeout = db.getDuration("connection-timeout");
+    if (connectionTimeout.compareTo(SHORTEST_POOL_TIMEOUT.multipliedBy(2)) < 0) {
+      throw new IllegalArgumentException(
+          "pulse.db.connection-timeout (PULSE_DB_CONNECTION_TIMEOUT) must be at least 500ms; got "
+              + connectionTimeout);
+    }
+    SchemaMigrationMode migrationMode = SchemaMigrationMode.parse(db.getString("migrate"));
+    Optional<String> deprecationWarning = Optional.empty();
+    if (db.hasPath("create-schema")) {
+      String legacy = db.getString("create-schema");
+      SchemaMigrationMode legacyMode = legacyMigrationMode(legacy);
+      if (isLeftAtItsDefault(db, "migrate")) {
+        migrationMode = legacyMode;
+        deprecationWarning =
+            Optional.of(
+                "pulse.db.create-schema (PULSE_DB_CREATE_SCHEMA) is deprecated: '"
+                    + legacy.trim()
+                    + "' is read as pulse.db.migrate = "
+                    + legacyMode.configValue()
+                    + ". Set PULSE_DB_MIGRATE instead.");
+      } else {
+        deprecationWarning =
+            Optional.of(
+                "pulse.db.create-schema (PULSE_DB_CREATE_SCHEMA) is deprecated and ignored, as"
+                    + " pulse.db.migrate (PULSE_DB_MIGRATE) is set: remove it.");
+      }
+    }
     return new DatabaseSettings(
         kind,
         jdbcUrl,
         user,
         db.getString("password"),
-        createSchema(db.getString("create-schema"), kind),
+        migrationMode,
+        deprecationWarning,
         poolSize,
+        connectionTimeout,
         localDirectory);
   }
 
@@ -136,13 +177,87 @@ public final class DatabaseSettings {
     return password;
   }
 
-  /** Whether the server applies the DDL on start, with {@code auto} already resolved. */
-  public boolean createSchema() {
-    return createSchema;
+  /** What a node does with the schema on start ({@code pulse.db.migrate}). */
+  public SchemaMigrationMode migrationMode() {
+    return migrationMode;
+  }
+
+  /** The warning to log once at start when the deprecated {@code pulse.db.create-schema} is set. */
+  public Optional<String> deprecationWarning() {
+    return deprecationWarning;
   }
 
   public int poolSize() {
     return poolSize;
+  }
+
+  /**
+   * How long a query waits for a pooled connection before it fails ({@code
+   * pulse.db.connection-timeout}). It also caps a pool's pause between attempts to reconnect, and
+   * so how long after an outage the pools take to have connections again.
+   */
+  public Duration connectionTimeout() {
+    return connectionTimeout;
+  }
+
+  /**
+   * A connection pool of its own on this database, named {@code name}, with at most {@code size}
+   * connections and this database's timeouts.
+   */
+  public HikariConfig poolConfig(String name, int size) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName(name);
+    config.setJdbcUrl(jdbcUrl);
+    config.setDriverClassName(kind.driverClassName());
+    if (!user.isEmpty()) {
+      config.setUsername(user);
+    }
+    if (!password.isEmpty()) {
+      config.setPassword(password);
+    }
+    config.setMaximumPoolSize(size);
+    config.setConnectionTimeout(connectionTimeout.toMillis());
+    config.setValidationTimeout(validationTimeout().toMillis());
+    driverProperties().forEach((key, value) -> config.addDataSourceProperty(key, value));
+    return config;
+  }
+
+  /**
+   * The properties of a single connection opened with the driver itself: credentials, and on
+   * PostgreSQL a bounded wait for the server, so that an unreachable database fails the attempt
+   * instead of holding its thread.
+   */
+  public Properties connectionProperties() {
+    Properties properties = new Properties();
+    if (!user.isEmpty()) {
+      properties.setProperty("user", user);
+    }
+    if (!password.isEmpty()) {
+      properties.setProperty("password", password);
+    }
+    driverProperties().forEach(properties::setProperty);
+    return properties;
+  }
+
+  /**
+   * How long a pool checks that an idle connection still works before it hands it out: half the
+   * connection timeout, so that a dead connection is replaced within it.
+   */
+  private Duration validationTimeout() {
+    Duration half = connectionTimeout.dividedBy(2);
+    return half.compareTo(SHORTEST_POOL_TIMEOUT) < 0 ? SHORTEST_POOL_TIMEOUT : half;
+  }
+
+  /**
+   * PostgreSQL's driver waits 10 s for a TCP connection by default; every pool's reconnection
+   * attempt would hold a thread that long while a database host does not answer.
+   */
+  private Map<String, String> driverProperties() {
+    if (kind != DatabaseKind.POSTGRES) {
+      return Map.of();
+    }
+    long seconds = Math.max(1, (connectionTimeout.toMillis() + 999) / 1000);
+    return Map.of("connectTimeout", Long.toString(seconds));
   }
 
   /** The directory holding an embedded H2 database file; empty for PostgreSQL or in-memory H2. */
@@ -167,6 +282,12 @@ public final class DatabaseSettings {
     keys.put(SHARED_DATABASE + ".db.numThreads", poolSize);
     keys.put(SHARED_DATABASE + ".db.maxConnections", poolSize);
     keys.put(SHARED_DATABASE + ".db.minConnections", poolSize);
+    // The plugin's default waits 3 minutes for a connection, and its pool then pauses up to 10 s
+    // between attempts to reconnect: after an outage, users would wait that long for the journal.
+    keys.put(SHARED_DATABASE + ".db.connectionTimeout", connectionTimeout.toMillis());
+    keys.put(SHARED_DATABASE + ".db.validationTimeout", validationTimeout().toMillis());
+    driverProperties()
+        .forEach((key, value) -> keys.put(SHARED_DATABASE + ".db.properties." + key, value));
     // Projection offsets live in the same database, written in its dialect.
     keys.put(
         "pekko.projection.jdbc.dialect",
@@ -187,10 +308,12 @@ public final class DatabaseSettings {
         + redactedUrl()
         + ", user="
         + user
-        + ", createSchema="
-        + createSchema
+        + ", migrate="
+        + migrationMode.configValue()
         + ", poolSize="
         + poolSize
+        + ", connectionTimeout="
+        + connectionTimeout
         + "]";
   }
 
@@ -198,17 +321,30 @@ public final class DatabaseSettings {
     return PASSWORD_IN_URL.matcher(url).replaceAll(Matcher.quoteReplacement("password=***"));
   }
 
-  private static boolean createSchema(String setting, DatabaseKind kind) {
+  /**
+   * The old setting's meaning: it applied the DDL (now: migrate) or left the schema to the operator
+   * (now: check it); its {@code auto}, the old default, becomes the new default.
+   */
+  private static SchemaMigrationMode legacyMigrationMode(String setting) {
     return switch (setting.trim().toLowerCase(Locale.ROOT)) {
-      case "auto" -> kind == DatabaseKind.H2;
-      case "on", "true", "yes" -> true;
-      case "off", "false", "no" -> false;
+      case "auto", "on", "true", "yes" -> SchemaMigrationMode.AUTO;
+      case "off", "false", "no" -> SchemaMigrationMode.VALIDATE;
       default ->
           throw new IllegalArgumentException(
-              "pulse.db.create-schema (PULSE_DB_CREATE_SCHEMA) must be auto, on or off; got '"
+              "pulse.db.create-schema (PULSE_DB_CREATE_SCHEMA), deprecated, must be auto, on or"
+                  + " off; got '"
                   + setting
-                  + "'");
+                  + "'. Set PULSE_DB_MIGRATE (auto, validate or off) instead.");
     };
+  }
+
+  /**
+   * Whether {@code path} still has the value of the module's reference.conf, so that the deprecated
+   * key may decide it; set anywhere else (environment, application.conf, system property), the new
+   * key wins.
+   */
+  private static boolean isLeftAtItsDefault(Config db, String path) {
+    return "reference.conf".equals(db.getValue(path).origin().resource());
   }
 
   private static String withH2Options(String url) {

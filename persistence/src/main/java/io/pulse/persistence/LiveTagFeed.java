@@ -18,7 +18,6 @@ import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.javadsl.BroadcastHub;
 import org.apache.pekko.stream.javadsl.Keep;
-import org.apache.pekko.stream.javadsl.RestartSource;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import scala.jdk.javaapi.FutureConverters;
@@ -80,7 +79,9 @@ public final class LiveTagFeed {
     RestartSettings restart =
         RestartSettings.create(settings.minRestart(), settings.maxRestart(), 0.2);
     Source<Item, NotUsed> live =
-        RestartSource.withBackoff(
+        JournalStreams.restarting(
+            system,
+            "The live read of " + tag,
             restart,
             () ->
                 Source.completionStageSource(startOfLiveRead().thenApply(this::liveAfter))

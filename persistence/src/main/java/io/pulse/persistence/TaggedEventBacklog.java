@@ -24,6 +24,21 @@ public final class TaggedEventBacklog implements AutoCloseable {
           + " JOIN event_journal j ON j.ordering = t.event_id"
           + " WHERE t.tag = ? AND t.event_id > ?";
 
+  private static final String READ_OFFSET =
+      "SELECT read_offset FROM pulse_read_offset WHERE reader = ?";
+
+  private static final String PROJECTION_OFFSET =
+      "SELECT current_offset, manifest FROM pekko_projection_offset_store"
+          + " WHERE projection_name = ? AND projection_key = ?";
+
+  /** The h2-dialect of Pekko Projection JDBC quotes its lower-case names. */
+  private static final String H2_PROJECTION_OFFSET =
+      "SELECT \"current_offset\", \"manifest\" FROM \"pekko_projection_offset_store\""
+          + " WHERE \"projection_name\" = ? AND \"projection_key\" = ?";
+
+  /** The manifest of a journal-ordering offset in the projection offset store. */
+  private static final String SEQUENCE_MANIFEST = "SEQ";
+
   private final DatabaseSettings settings;
   private Connection connection;
 
@@ -51,6 +66,40 @@ public final class TaggedEventBacklog implements AutoCloseable {
       statement.setLong(2, afterOffset);
       try (ResultSet row = statement.executeQuery()) {
         return row.next() ? new Backlog(row.getLong(1), row.getLong(2)) : new Backlog(0, 0);
+      }
+    } catch (SQLException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /**
+   * The journal offset {@code side} has stored, 0 when it has stored none yet (it has read
+   * nothing); blocks on the database.
+   */
+  public synchronized long storedOffset(ReadSide side) throws SQLException {
+    boolean projection = side.projectionKey().isPresent();
+    String sql =
+        !projection
+            ? READ_OFFSET
+            : settings.kind() == DatabaseKind.H2 ? H2_PROJECTION_OFFSET : PROJECTION_OFFSET;
+    try (PreparedStatement statement = prepare(sql)) {
+      statement.setString(1, side.reader());
+      if (projection) {
+        statement.setString(2, side.projectionKey().get());
+      }
+      try (ResultSet row = statement.executeQuery()) {
+        if (!row.next()) {
+          return 0;
+        }
+        if (!projection) {
+          return row.getLong(1);
+        }
+        if (!SEQUENCE_MANIFEST.equals(row.getString(2))) {
+          throw new SQLException(
+              side.reader() + " stores an offset of kind " + row.getString(2) + ", not SEQ");
+        }
+        return Long.parseLong(row.getString(1));
       }
     } catch (SQLException e) {
       close();

@@ -30,7 +30,8 @@ class DatabaseSettingsTest {
     assertEquals("jdbc:h2:file:" + dataDir.resolve("pulse") + H2_OPTIONS, settings.jdbcUrl());
     assertEquals("sa", settings.user());
     assertEquals("", settings.password());
-    assertTrue(settings.createSchema());
+    assertEquals(SchemaMigrationMode.AUTO, settings.migrationMode());
+    assertEquals(Optional.empty(), settings.deprecationWarning());
     assertEquals(8, settings.poolSize());
     assertEquals(Optional.of(dataDir), settings.localDirectory());
   }
@@ -52,7 +53,7 @@ class DatabaseSettingsTest {
   }
 
   @Test
-  void aPostgresUrlSelectsPostgresWithBatchedInsertsAndNoSchemaCreation() {
+  void aPostgresUrlSelectsPostgresWithBatchedInsertsAndMigratesByDefault() {
     DatabaseSettings settings =
         settings(
             Map.of(
@@ -65,7 +66,7 @@ class DatabaseSettingsTest {
         "jdbc:postgresql://db.internal:5432/pulse?reWriteBatchedInserts=true", settings.jdbcUrl());
     assertEquals("pulse", settings.user());
     assertEquals("s3cret", settings.password());
-    assertFalse(settings.createSchema());
+    assertEquals(SchemaMigrationMode.AUTO, settings.migrationMode());
     assertEquals(Optional.empty(), settings.localDirectory());
   }
 
@@ -95,22 +96,73 @@ class DatabaseSettingsTest {
   }
 
   @Test
-  void createSchemaAutoMeansOnForH2AndOffForPostgresAndCanBeForcedEitherWay() {
+  void migrateSaysWhatANodeDoesWithTheSchemaOnStart() {
     String postgres = "jdbc:postgresql://h/db";
-    assertTrue(settings(Map.of("PULSE_DB_CREATE_SCHEMA", "auto")).createSchema());
-    assertFalse(settings(Map.of("PULSE_DB_URL", postgres)).createSchema());
-    assertTrue(
-        settings(Map.of("PULSE_DB_URL", postgres, "PULSE_DB_CREATE_SCHEMA", "on")).createSchema());
-    assertTrue(
-        settings(Map.of("PULSE_DB_URL", postgres, "PULSE_DB_CREATE_SCHEMA", "true"))
-            .createSchema());
-    assertFalse(settings(Map.of("PULSE_DB_CREATE_SCHEMA", "off")).createSchema());
+    assertEquals(
+        SchemaMigrationMode.VALIDATE,
+        settings(Map.of("PULSE_DB_URL", postgres, "PULSE_DB_MIGRATE", "validate")).migrationMode());
+    assertEquals(
+        SchemaMigrationMode.OFF, settings(Map.of("PULSE_DB_MIGRATE", " Off ")).migrationMode());
+    assertEquals(
+        SchemaMigrationMode.AUTO, settings(Map.of("PULSE_DB_MIGRATE", "auto")).migrationMode());
+    assertEquals(
+        SchemaMigrationMode.VALIDATE,
+        DatabaseSettings.from(ModuleConfig.reference(Map.of(), "pulse.db.migrate = validate"))
+            .migrationMode());
+
+    IllegalArgumentException invalid =
+        assertThrows(
+            IllegalArgumentException.class, () -> settings(Map.of("PULSE_DB_MIGRATE", "on")));
+    assertTrue(invalid.getMessage().contains("auto, validate or off"), invalid.getMessage());
+    assertTrue(invalid.getMessage().contains("PULSE_DB_MIGRATE"), invalid.getMessage());
+  }
+
+  @Test
+  void theDeprecatedCreateSchemaIsReadAsMigrateWithAWarning() {
+    Map<String, SchemaMigrationMode> meanings =
+        Map.of(
+            "on", SchemaMigrationMode.AUTO,
+            "true", SchemaMigrationMode.AUTO,
+            "auto", SchemaMigrationMode.AUTO,
+            "off", SchemaMigrationMode.VALIDATE,
+            "false", SchemaMigrationMode.VALIDATE);
+    meanings.forEach(
+        (legacy, mode) -> {
+          DatabaseSettings settings =
+              settings(
+                  Map.of(
+                      "PULSE_DB_URL", "jdbc:postgresql://h/db", "PULSE_DB_CREATE_SCHEMA", legacy));
+          assertEquals(mode, settings.migrationMode(), legacy);
+          String warning = settings.deprecationWarning().orElseThrow();
+          assertTrue(warning.contains("PULSE_DB_CREATE_SCHEMA"), warning);
+          assertTrue(warning.contains("deprecated"), warning);
+          assertTrue(warning.contains("migrate = " + mode.configValue()), warning);
+          assertTrue(warning.contains("Set PULSE_DB_MIGRATE instead"), warning);
+        });
 
     IllegalArgumentException invalid =
         assertThrows(
             IllegalArgumentException.class,
             () -> settings(Map.of("PULSE_DB_CREATE_SCHEMA", "sometimes")));
     assertTrue(invalid.getMessage().contains("auto, on or off"), invalid.getMessage());
+    assertTrue(invalid.getMessage().contains("PULSE_DB_MIGRATE"), invalid.getMessage());
+  }
+
+  @Test
+  void migrateSetAnywhereWinsOverTheDeprecatedCreateSchema() {
+    DatabaseSettings fromEnvironment =
+        settings(Map.of("PULSE_DB_MIGRATE", "off", "PULSE_DB_CREATE_SCHEMA", "on"));
+    assertEquals(SchemaMigrationMode.OFF, fromEnvironment.migrationMode());
+    String warning = fromEnvironment.deprecationWarning().orElseThrow();
+    assertTrue(warning.contains("ignored"), warning);
+
+    // Set to the default value, but set: still the new key's word.
+    DatabaseSettings fromApplicationConfig =
+        DatabaseSettings.from(
+            ModuleConfig.reference(
+                Map.of("PULSE_DB_CREATE_SCHEMA", "off"), "pulse.db.migrate = auto"));
+    assertEquals(SchemaMigrationMode.AUTO, fromApplicationConfig.migrationMode());
+    assertTrue(fromApplicationConfig.deprecationWarning().isPresent());
   }
 
   @Test
@@ -143,11 +195,40 @@ class DatabaseSettingsTest {
     assertEquals("pw", overlay.getString(SLICK + "db.password"));
     assertEquals(12, overlay.getInt(SLICK + "db.maxConnections"));
     assertEquals(12, overlay.getInt(SLICK + "db.numThreads"));
+    // 1 s for a connection, not the plugin's 3 minutes: it also caps the pool's pause between
+    // attempts to reconnect after an outage. A host that does not answer fails an attempt soon.
+    assertEquals(1000, overlay.getInt(SLICK + "db.connectionTimeout"));
+    assertEquals(500, overlay.getInt(SLICK + "db.validationTimeout"));
+    assertEquals("1", overlay.getString(SLICK + "db.properties.connectTimeout"));
 
     Config h2 = settings(Map.of()).overlay();
     assertEquals("slick.jdbc.H2Profile$", h2.getString(SLICK + "profile"));
     assertEquals("org.h2.Driver", h2.getString(SLICK + "db.driver"));
     assertFalse(h2.hasPath(SLICK + "db.password"), "an empty password is left to the driver");
+    assertEquals(1000, h2.getInt(SLICK + "db.connectionTimeout"));
+    assertFalse(h2.hasPath(SLICK + "db.properties"), "H2 needs no connection timeout");
+  }
+
+  @Test
+  void theConnectionTimeoutIsSetForEveryPoolAndMayNotBeShorterThanHalfASecond() {
+    DatabaseSettings settings =
+        settings(
+            Map.of(
+                "PULSE_DB_URL", "jdbc:postgresql://h/db",
+                "PULSE_DB_CONNECTION_TIMEOUT", "2500ms"));
+
+    assertEquals(java.time.Duration.ofMillis(2500), settings.connectionTimeout());
+    com.zaxxer.hikari.HikariConfig pool = settings.poolConfig("pulse-test", 3);
+    assertEquals(2500, pool.getConnectionTimeout());
+    assertEquals(1250, pool.getValidationTimeout());
+    assertEquals(3, pool.getMaximumPoolSize());
+    assertEquals("3", pool.getDataSourceProperties().getProperty("connectTimeout"));
+    assertEquals("3", settings.connectionProperties().getProperty("connectTimeout"));
+    IllegalArgumentException tooShort =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> settings(Map.of("PULSE_DB_CONNECTION_TIMEOUT", "100ms")));
+    assertTrue(tooShort.getMessage().contains("PULSE_DB_CONNECTION_TIMEOUT"));
   }
 
   @Test

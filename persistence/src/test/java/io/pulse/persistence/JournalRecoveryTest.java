@@ -20,6 +20,9 @@ class JournalRecoveryTest {
 
   private static final Duration SNAPSHOT_TIMEOUT = Duration.ofSeconds(10);
 
+  /** A first recovery opens the database and its connection pool: slow on a busy machine. */
+  private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(20);
+
   @ParameterizedTest
   @EnumSource(DatabaseKind.class)
   void anEntityRecoversItsStateFromTheLatestSnapshotAndTheEventsAfterIt(DatabaseKind kind)
@@ -37,7 +40,7 @@ class JournalRecoveryTest {
         TestProbe<Tally.Observation> observer = writer.createTestProbe();
         TestProbe<Tally.State> replies = writer.createTestProbe();
         ActorRef<Tally.Command> tally = writer.spawn(Tally.create(id, "tally", observer.getRef()));
-        observer.expectMessage(new Tally.Recovered(Tally.State.EMPTY, 0));
+        observer.expectMessage(RECOVERY_TIMEOUT, new Tally.Recovered(Tally.State.EMPTY, 0));
         for (long amount = 1; amount <= 7; amount++) {
           tally.tell(new Tally.Add(amount, replies.getRef()));
           replies.expectMessage(sum(amount));
@@ -93,7 +96,7 @@ class JournalRecoveryTest {
         ActorRef<Tally.Command> tally = reader.spawn(Tally.create(id, "tally", observer.getRef()));
 
         // then it starts from the snapshot at 6 and replays only the 7th event
-        observer.expectMessage(new Tally.Recovered(expected, 1));
+        observer.expectMessage(RECOVERY_TIMEOUT, new Tally.Recovered(expected, 1));
         tally.tell(new Tally.Get(replies.getRef()));
         replies.expectMessage(expected);
       } finally {

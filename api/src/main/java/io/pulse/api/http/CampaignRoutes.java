@@ -4,54 +4,50 @@ import static org.apache.pekko.http.javadsl.server.Directives.*;
 
 import io.pulse.api.json.CampaignDocument;
 import io.pulse.api.json.CampaignStatsView;
-import io.pulse.engine.domain.Band;
-import io.pulse.engine.domain.ScoringModel;
-import io.pulse.engine.domain.ScoringModels;
-import io.pulse.engine.domain.SegmentTransition;
+import io.pulse.engine.domain.access.Scope;
 import io.pulse.engine.domain.promotion.Campaign;
 import io.pulse.engine.domain.promotion.CampaignDirectoryState;
 import io.pulse.engine.domain.promotion.CampaignStats;
+import io.pulse.engine.model.ModelCatalogRevision;
+import io.pulse.engine.model.ModelCatalogs;
+import io.pulse.engine.model.ModelRegistry;
 import io.pulse.engine.promotion.CampaignDirectory;
 import io.pulse.engine.promotion.CampaignEntity;
 import io.pulse.engine.promotion.CampaignEntity.CampaignDetails;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.server.PathMatchers;
-import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.util.ByteString;
 
 /**
  * {@code /v1/campaigns}: create or replace, read and list campaigns, and read their stats. A
- * campaign is checked against the scoring models this node knows: its trigger and tiers must name a
- * model and bands of it (or {@code inactive}).
+ * campaign is checked against the scoring models this node knows: a band trigger and tiers must
+ * name a model and bands of it (or {@code inactive}); and against the tenant's registry, which
+ * keeps what it watches: the audiences it names must exist, and its users mark the events or the
+ * date it fires on.
  */
 public final class CampaignRoutes {
 
   private final ActorSystem<?> system;
-  private final String tenant;
-  private final Supplier<ScoringModels> models;
+  private final ModelCatalogs catalogs;
   private final JsonResponses responses;
   private final HttpSettings settings;
   private final StrictJsonBody<CampaignDocument> campaignBody;
 
   public CampaignRoutes(
       ActorSystem<?> system,
-      String tenant,
-      Supplier<ScoringModels> models,
+      ModelCatalogs catalogs,
       JsonResponses responses,
       HttpSettings settings) {
     this.system = system;
-    this.tenant = tenant;
-    this.models = models;
+    this.catalogs = catalogs;
     this.responses = responses;
     this.settings = settings;
     this.campaignBody =
@@ -63,37 +59,40 @@ public final class CampaignRoutes {
             "a campaign");
   }
 
-  public Route route() {
-    return pathPrefix(
-        "campaigns",
-        () ->
-            concat(
-                pathEnd(() -> get(() -> completeWithFuture(list()))),
-                pathPrefix(
-                    PathMatchers.segment(),
-                    campaignId ->
-                        concat(
-                            pathEnd(
-                                () ->
-                                    concat(
-                                        get(() -> completeWithFuture(read(campaignId))),
-                                        put(
-                                            () ->
-                                                StrictJsonBody.completeWithBody(
-                                                    settings, body -> define(campaignId, body))))),
-                            path(
-                                "stats",
-                                () -> get(() -> completeWithFuture(stats(campaignId))))))));
+  public List<Endpoint> endpoints() {
+    return List.of(
+        Endpoint.tenant(
+            "GET",
+            "/v1/campaigns",
+            Scope.CAMPAIGNS_READ,
+            call -> completeWithFuture(list(call.tenant()))),
+        Endpoint.tenant(
+            "GET",
+            "/v1/campaigns/{campaignId}",
+            Scope.CAMPAIGNS_READ,
+            call -> completeWithFuture(read(call.tenant(), call.parameter(0)))),
+        Endpoint.tenant(
+            "PUT",
+            "/v1/campaigns/{campaignId}",
+            Scope.CAMPAIGNS_WRITE,
+            call ->
+                StrictJsonBody.completeWithBody(
+                    settings, body -> define(call.tenant(), call.parameter(0), body))),
+        Endpoint.tenant(
+            "GET",
+            "/v1/campaigns/{campaignId}/stats",
+            Scope.CAMPAIGNS_READ,
+            call -> completeWithFuture(stats(call.tenant(), call.parameter(0)))));
   }
 
-  private CompletionStage<HttpResponse> list() {
+  private CompletionStage<HttpResponse> list(String tenant) {
     return CampaignDirectory.refFor(system, tenant)
         .<CampaignDirectoryState>ask(CampaignDirectory.GetDirectory::new, settings.askTimeout())
         .thenCompose(
             directory -> {
               List<CompletableFuture<StatusReply<CampaignDetails>>> reads = new ArrayList<>();
               for (String campaignId : directory.ids()) {
-                reads.add(details(campaignId).toCompletableFuture());
+                reads.add(details(tenant, campaignId).toCompletableFuture());
               }
               return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
                   .thenApply(
@@ -111,11 +110,11 @@ public final class CampaignRoutes {
         .exceptionally(failure -> PulseRoutes.unavailable(responses, failure));
   }
 
-  private CompletionStage<HttpResponse> read(String campaignId) {
+  private CompletionStage<HttpResponse> read(String tenant, String campaignId) {
     if (!Campaign.isValidId(campaignId)) {
       return CompletableFuture.completedFuture(responses.problem(notFound(campaignId)));
     }
-    return details(campaignId)
+    return details(tenant, campaignId)
         .thenApply(
             reply ->
                 reply.isSuccess()
@@ -124,7 +123,7 @@ public final class CampaignRoutes {
         .exceptionally(failure -> PulseRoutes.unavailable(responses, failure));
   }
 
-  private CompletionStage<HttpResponse> stats(String campaignId) {
+  private CompletionStage<HttpResponse> stats(String tenant, String campaignId) {
     if (!Campaign.isValidId(campaignId)) {
       return CompletableFuture.completedFuture(responses.problem(notFound(campaignId)));
     }
@@ -138,7 +137,7 @@ public final class CampaignRoutes {
         .exceptionally(failure -> PulseRoutes.unavailable(responses, failure));
   }
 
-  private CompletionStage<HttpResponse> define(String campaignId, ByteString body) {
+  private CompletionStage<HttpResponse> define(String tenant, String campaignId, ByteString body) {
     if (!Campaign.isValidId(campaignId)) {
       return CompletableFuture.completedFuture(
           responses.problem(
@@ -153,15 +152,35 @@ public final class CampaignRoutes {
     } catch (Problem.Raised raised) {
       return CompletableFuture.completedFuture(responses.problem(raised.problem()));
     }
-    CampaignDocument.Result result = document.toCampaign(campaignId);
+    CampaignDocument.Result result = document.toCampaign(campaignId, settings.limits());
     List<String> problems = new ArrayList<>(result.problems());
     if (result.campaign() != null) {
-      problems.addAll(againstModels(result.campaign(), models.get()));
+      problems.addAll(result.campaign().problemsAgainst(catalogs.catalog(tenant).get()));
     }
     if (!problems.isEmpty()) {
       return CompletableFuture.completedFuture(responses.problem(invalid(problems)));
     }
     Campaign campaign = result.campaign();
+    return ModelRegistry.refFor(system, tenant)
+        .<StatusReply<ModelCatalogRevision>>ask(
+            replyTo -> new ModelRegistry.WatchCampaign(campaignId, campaign.watch(), replyTo),
+            settings.askTimeout())
+        .thenCompose(
+            watched -> {
+              if (watched.isError()) {
+                return CompletableFuture.completedFuture(
+                    responses.problem(
+                        invalid(List.of(watched.getError().getMessage().split("; ")))));
+              }
+              // Users on this node mark what the campaign watches from the moment it is stored.
+              catalogs.catalog(tenant).offer(watched.getValue());
+              return store(tenant, campaignId, campaign);
+            })
+        .exceptionally(failure -> PulseRoutes.unavailable(responses, failure));
+  }
+
+  /** Stores a campaign its registry watches already, then lists it. */
+  private CompletionStage<HttpResponse> store(String tenant, String campaignId, Campaign campaign) {
     return CampaignEntity.refFor(system, tenant, campaignId)
         .<StatusReply<CampaignDetails>>ask(
             replyTo -> new CampaignEntity.Define(campaign, replyTo), settings.askTimeout())
@@ -181,12 +200,17 @@ public final class CampaignRoutes {
                               campaignId, campaign.trigger(), replyTo),
                       settings.askTimeout())
                   .thenApply(
-                      listed -> responses.json(details.created() ? 201 : 200, documentOf(details)));
-            })
-        .exceptionally(failure -> PulseRoutes.unavailable(responses, failure));
+                      listed -> {
+                        HttpResponse answer =
+                            responses.json(details.created() ? 201 : 200, documentOf(details));
+                        return details.created()
+                            ? answer.addHeader(Location.create("/v1/campaigns/" + campaignId))
+                            : answer;
+                      });
+            });
   }
 
-  private CompletionStage<StatusReply<CampaignDetails>> details(String campaignId) {
+  private CompletionStage<StatusReply<CampaignDetails>> details(String tenant, String campaignId) {
     return CampaignEntity.refFor(system, tenant, campaignId)
         .ask(CampaignEntity.GetCampaign::new, settings.askTimeout());
   }
@@ -194,34 +218,6 @@ public final class CampaignRoutes {
   private static CampaignDocument documentOf(CampaignDetails details) {
     return CampaignDocument.of(
         details.campaign(), details.version(), details.createdAt(), details.updatedAt());
-  }
-
-  /** The trigger's model must exist, and every band it or a tier names must be one of its. */
-  static List<String> againstModels(Campaign campaign, ScoringModels models) {
-    String modelId = campaign.trigger().model();
-    if (modelId == null || modelId.isBlank()) {
-      return List.of();
-    }
-    Optional<ScoringModel> model = models.get(modelId);
-    if (model.isEmpty()) {
-      return List.of("trigger.model '" + modelId + "' is not a scoring model");
-    }
-    List<String> bands = new ArrayList<>(model.get().bands().stream().map(Band::name).toList());
-    bands.add(SegmentTransition.INACTIVE);
-    String known = "a band of model '" + modelId + "' (" + String.join(", ", bands) + ")";
-    List<String> problems = new ArrayList<>();
-    String direction = campaign.trigger().direction().wireName();
-    for (String band : campaign.trigger().bands()) {
-      if (!bands.contains(band)) {
-        problems.add("trigger." + direction + " '" + band + "' is not " + known);
-      }
-    }
-    for (String band : campaign.tiers().keySet()) {
-      if (!bands.contains(band)) {
-        problems.add("tiers." + band + " is not " + known);
-      }
-    }
-    return problems;
   }
 
   private static Problem invalid(List<String> problems) {

@@ -5,15 +5,19 @@ import static org.apache.pekko.http.javadsl.server.Directives.*;
 import io.pulse.api.json.EventBatchParser;
 import io.pulse.api.json.EventRejection;
 import io.pulse.api.json.ParsedEvents;
+import io.pulse.engine.domain.access.RateDecision;
+import io.pulse.engine.domain.access.Scope;
 import io.pulse.engine.ingest.EventIngestion;
 import io.pulse.engine.ingest.IngestOverloadedException;
 import io.pulse.engine.ingest.IngestResult;
 import io.pulse.engine.ingest.IngestTimeoutException;
+import io.pulse.engine.journal.JournalUnavailableException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.util.ByteString;
@@ -25,76 +29,73 @@ public final class EventRoutes {
   public record IngestAnswer(int accepted, int duplicates, List<EventRejection> rejected) {}
 
   private final EventIngestion ingestion;
-  private final BooleanSupplier modelsLoaded;
+  private final Function<String, CompletionStage<Boolean>> modelsReady;
   private final EventBatchParser parser;
   private final JsonResponses responses;
   private final HttpSettings settings;
   private final IngestObserver observer;
 
-  public EventRoutes(
-      EventIngestion ingestion,
-      BooleanSupplier modelsLoaded,
-      EventBatchParser parser,
-      JsonResponses responses,
-      HttpSettings settings) {
-    this(ingestion, modelsLoaded, parser, responses, settings, IngestObserver.NONE);
-  }
+  private final Function<RateDecision, HttpResponse> tooManyEvents;
 
+  /**
+   * Routes that ingest into {@code ingestion} once {@code modelsReady} says the caller's tenant has
+   * its models here; {@code tooManyEvents} answers a key over its event limit.
+   */
   public EventRoutes(
       EventIngestion ingestion,
-      BooleanSupplier modelsLoaded,
+      Function<String, CompletionStage<Boolean>> modelsReady,
       EventBatchParser parser,
       JsonResponses responses,
       HttpSettings settings,
-      IngestObserver observer) {
+      IngestObserver observer,
+      Function<RateDecision, HttpResponse> tooManyEvents) {
+    this.tooManyEvents = tooManyEvents;
     this.ingestion = ingestion;
-    this.modelsLoaded = modelsLoaded;
+    this.modelsReady = modelsReady;
     this.parser = parser;
     this.responses = responses;
     this.settings = settings;
     this.observer = observer;
   }
 
-  public Route route() {
-    return path(
-        "events",
-        () ->
-            post(
-                () ->
-                    extractMaterializer(
-                        materializer ->
-                            extractRequestEntity(
-                                entity -> {
-                                  long started = System.nanoTime();
-                                  if (entity.getContentLengthOption().isPresent()
-                                      && entity.getContentLengthOption().getAsLong()
-                                          > settings.maxBodyBytes()) {
-                                    // Read the body to its end before answering: a
-                                    // connection closed mid-upload loses the answer.
-                                    return completeWithFuture(
-                                        entity
-                                            .discardBytes(materializer)
-                                            .completionStage()
-                                            .thenApply(done -> responses.problem(tooLarge())));
-                                  }
-                                  CompletionStage<HttpResponse> answer =
-                                      entity
-                                          .withSizeLimit(settings.maxBodyBytes())
-                                          .toStrict(settings.askTimeout().toMillis(), materializer)
-                                          .thenCompose(strict -> handle(strict.getData()))
-                                          .exceptionally(this::failure)
-                                          .whenComplete(
-                                              (response, failure) ->
-                                                  observer.answered(
-                                                      response == null
-                                                          ? 500
-                                                          : response.status().intValue(),
-                                                      System.nanoTime() - started));
-                                  return completeWithFuture(answer);
-                                }))));
+  public List<Endpoint> endpoints() {
+    return List.of(
+        Endpoint.tenant("POST", "/v1/events", Scope.EVENTS_WRITE, call -> ingest(call.caller()))
+            .meteredByEvents());
   }
 
-  private CompletionStage<HttpResponse> handle(ByteString body) {
+  private Route ingest(Caller caller) {
+    return extractMaterializer(
+        materializer ->
+            extractRequestEntity(
+                entity -> {
+                  long started = System.nanoTime();
+                  if (entity.getContentLengthOption().isPresent()
+                      && entity.getContentLengthOption().getAsLong() > settings.maxBodyBytes()) {
+                    // Read the body to its end before answering: a
+                    // connection closed mid-upload loses the answer.
+                    return completeWithFuture(
+                        entity
+                            .discardBytes(materializer)
+                            .completionStage()
+                            .thenApply(done -> responses.problem(tooLarge())));
+                  }
+                  CompletionStage<HttpResponse> answer =
+                      entity
+                          .withSizeLimit(settings.maxBodyBytes())
+                          .toStrict(settings.askTimeout().toMillis(), materializer)
+                          .thenCompose(strict -> handle(caller, strict.getData()))
+                          .exceptionally(this::failure)
+                          .whenComplete(
+                              (response, failure) ->
+                                  observer.answered(
+                                      response == null ? 500 : response.status().intValue(),
+                                      System.nanoTime() - started));
+                  return completeWithFuture(answer);
+                }));
+  }
+
+  private CompletionStage<HttpResponse> handle(Caller caller, ByteString body) {
     ParsedEvents parsed = parser.parse(body.toArray());
     if (parsed.valid().isEmpty()) {
       Problem problem =
@@ -112,32 +113,47 @@ public final class EventRoutes {
       observer.counted(0, 0, parsed.rejected().size());
       return CompletableFuture.completedFuture(responses.problem(problem));
     }
-    if (!modelsLoaded.getAsBoolean()) {
-      // Scoring without the models would record wrong scores; the client retries shortly.
-      return CompletableFuture.completedFuture(
-          responses.retryLater(
-              Problem.of(
-                  503, "starting", "Starting", "this node has not loaded the scoring models yet"),
-              settings.retryAfter()));
+    RateDecision budget = caller.takeEvents(parsed.valid().size());
+    if (!budget.allowed()) {
+      return CompletableFuture.completedFuture(tooManyEvents.apply(budget));
     }
-    return ingestion
-        .ingest(parsed.valid())
+    return modelsReady
+        .apply(caller.tenant())
+        .thenCompose(
+            ready ->
+                ready
+                    ? ingestion.ingest(caller.tenant(), parsed.valid())
+                    // Scoring without the models would record wrong scores; the client retries.
+                    : CompletableFuture.failedFuture(
+                        Problem.of(
+                                503,
+                                "starting",
+                                "Starting",
+                                "this node has not loaded the scoring models yet")
+                            .raise()))
         .thenApply(
             (IngestResult result) -> {
-              observer.counted(result.accepted(), result.duplicates(), parsed.rejected().size());
-              return responses.json(
-                  202, new IngestAnswer(result.accepted(), result.duplicates(), parsed.rejected()));
+              List<EventRejection> rejected = parsed.rejectedWith(result.refused());
+              observer.counted(result.accepted(), result.duplicates(), rejected.size());
+              return responses
+                  .json(202, new IngestAnswer(result.accepted(), result.duplicates(), rejected))
+                  .addHeaders(RouteTable.rateLimitHeaders(budget));
             });
   }
 
   private HttpResponse failure(Throwable failure) {
     Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
     if (cause instanceof Problem.Raised raised) {
-      return responses.problem(raised.problem());
+      return raised.problem().status() == 503
+          ? responses.retryLater(raised.problem(), settings.retryAfter())
+          : responses.problem(raised.problem());
     }
     if (cause instanceof IngestOverloadedException) {
       return responses.retryLater(
           Problem.of(503, "overloaded", "Overloaded", cause.getMessage()), settings.retryAfter());
+    }
+    if (cause instanceof JournalUnavailableException unavailable) {
+      return JournalOutageAnswers.refused(responses, unavailable, settings.retryAfter());
     }
     if (cause instanceof IngestTimeoutException) {
       return responses.retryLater(
@@ -148,17 +164,14 @@ public final class EventRoutes {
               cause.getMessage() + "; retrying with the same eventIds is safe"),
           settings.retryAfter());
     }
-    if (cause instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException) {
-      return responses.problem(tooLarge());
+    Optional<Problem> unread = StrictJsonBody.readFailure(cause, settings);
+    if (unread.isPresent()) {
+      return responses.problem(unread.get());
     }
     return PulseRoutes.unexpected(responses, cause);
   }
 
   private Problem tooLarge() {
-    return Problem.of(
-        413,
-        "body-too-large",
-        "Body too large",
-        "a request body may have at most " + settings.maxBodyBytes() + " bytes");
+    return StrictJsonBody.tooLarge(settings.maxBodyBytes());
   }
 }

@@ -2,75 +2,91 @@ package io.pulse.api.http;
 
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
-import io.pulse.engine.model.ModelCatalog;
-import io.pulse.persistence.TaggedEventFeed;
-import java.time.Duration;
+import io.pulse.engine.journal.JournalAvailability;
+import io.pulse.engine.journal.JournalStatus;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * {@code /health/alive} answers while the process runs; {@code /health/ready} only when this node
- * is an Up cluster member, holds the scoring models, and the journal answers a query.
+ * is an Up cluster member, holds the scoring models and the API keys, and its journal database
+ * answers. Both are open: probes carry no key.
+ *
+ * <p>Readiness never waits for the database: it reads the status the node's journal probe keeps
+ * (checked twice a second by default), so that it answers at once whatever the database does, and
+ * says why the journal is not available.
  */
 public final class HealthRoutes {
 
-  private static final String PROBE_TAG = "pulse-readiness-probe";
+  /** The names of the readiness checks, as {@code /health/ready} and the metrics give them. */
+  public static final List<String> CHECKS =
+      List.of("clusterMemberUp", "modelsLoaded", "keysLoaded", "journal");
 
   private final ActorSystem<?> system;
-  private final ModelCatalog catalog;
-  private final TaggedEventFeed feed;
+  private final BooleanSupplier modelsLoaded;
+  private final BooleanSupplier keysLoaded;
+  private final JournalAvailability journal;
   private final JsonResponses responses;
-  private final Duration timeout;
 
   public HealthRoutes(
       ActorSystem<?> system,
-      ModelCatalog catalog,
-      TaggedEventFeed feed,
-      JsonResponses responses,
-      Duration timeout) {
+      BooleanSupplier modelsLoaded,
+      BooleanSupplier keysLoaded,
+      JournalAvailability journal,
+      JsonResponses responses) {
     this.system = system;
-    this.catalog = catalog;
-    this.feed = feed;
+    this.modelsLoaded = modelsLoaded;
+    this.keysLoaded = keysLoaded;
+    this.journal = journal;
     this.responses = responses;
-    this.timeout = timeout;
   }
 
-  public Route route() {
-    return pathPrefix(
-        "health",
-        () ->
-            concat(
-                path(
-                    "alive",
-                    () -> get(() -> complete(responses.json(200, Map.of("status", "alive"))))),
-                path("ready", () -> get(() -> completeWithFuture(readiness())))));
+  public List<Endpoint> endpoints() {
+    return List.of(
+        Endpoint.open(
+            "GET",
+            "/health/alive",
+            call -> complete(responses.json(200, Map.of("status", "alive")))),
+        Endpoint.open("GET", "/health/ready", call -> complete(readiness())));
   }
 
-  private CompletionStage<HttpResponse> readiness() {
-    boolean member = Cluster.get(system).selfMember().status() == MemberStatus.up();
-    boolean models = catalog.isLoaded();
-    return feed.page(PROBE_TAG, 0, 1)
-        .toCompletableFuture()
-        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .handle((envelopes, failure) -> failure == null)
-        .thenApply(
-            journal -> {
-              Map<String, Object> checks = new LinkedHashMap<>();
-              checks.put("clusterMemberUp", member);
-              checks.put("modelsLoaded", models);
-              checks.put("journal", journal);
-              boolean ready = member && models && journal;
-              Map<String, Object> body = new LinkedHashMap<>();
-              body.put("status", ready ? "ready" : "not-ready");
-              body.put("checks", checks);
-              return responses.json(ready ? 200 : 503, body);
-            });
+  /** Each of the {@link #CHECKS} and whether it passes now, from the cached journal status. */
+  public Map<String, Boolean> checks() {
+    Map<String, Boolean> checks = new LinkedHashMap<>();
+    checks.put("clusterMemberUp", Cluster.get(system).selfMember().status() == MemberStatus.up());
+    checks.put("modelsLoaded", modelsLoaded.getAsBoolean());
+    checks.put("keysLoaded", keysLoaded.getAsBoolean());
+    checks.put("journal", journal.status().available());
+    return checks;
+  }
+
+  private HttpResponse readiness() {
+    JournalStatus status = journal.status();
+    Map<String, Boolean> checks = checks();
+    checks.put("journal", status.available());
+    boolean ready = !checks.containsValue(false);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", ready ? "ready" : "not-ready");
+    body.put("checks", checks);
+    body.put("journal", journalView(status));
+    return responses.json(ready ? 200 : 503, body);
+  }
+
+  /** The journal check's details: since when it has been so, why not, and when it was checked. */
+  private static Map<String, Object> journalView(JournalStatus status) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("available", status.available());
+    view.put("since", status.since().toString());
+    if (!status.available()) {
+      view.put("reason", status.reason());
+    }
+    view.put("checkedAt", status.checkedAt().toString());
+    return view;
   }
 }

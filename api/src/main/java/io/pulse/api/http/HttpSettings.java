@@ -1,9 +1,14 @@
 package io.pulse.api.http;
 
 import com.typesafe.config.Config;
+import io.pulse.engine.InputLimitsConfig;
+import io.pulse.engine.domain.InputLimits;
 import java.time.Duration;
 
-/** HTTP settings of the server, from {@code pulse.http}. */
+/**
+ * HTTP settings of the server, from {@code pulse.http}, and the bounds on what requests carry, from
+ * {@code pulse.limits}.
+ */
 public record HttpSettings(
     String host,
     int port,
@@ -11,7 +16,8 @@ public record HttpSettings(
     int maxEventsPerRequest,
     Duration askTimeout,
     Duration retryAfter,
-    int maxTransitionsPerPage) {
+    int maxTransitionsPerPage,
+    InputLimits limits) {
 
   public static HttpSettings fromConfig(Config config) {
     Config http = config.getConfig("pulse.http");
@@ -22,6 +28,7 @@ public record HttpSettings(
         http.getInt("max-events-per-request"),
         http.getDuration("ask-timeout"),
         http.getDuration("retry-after"),
-        http.getInt("max-transitions-per-page"));
+        http.getInt("max-transitions-per-page"),
+        InputLimitsConfig.from(config));
   }
 }

@@ -4,34 +4,36 @@ import static org.apache.pekko.http.javadsl.server.Directives.*;
 
 import io.pulse.api.json.ModelDocument;
 import io.pulse.engine.domain.ScoringModel;
-import io.pulse.engine.model.ModelCatalog;
+import io.pulse.engine.domain.access.Scope;
 import io.pulse.engine.model.ModelCatalogRevision;
+import io.pulse.engine.model.ModelCatalogs;
 import io.pulse.engine.model.ModelRegistry;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.server.PathMatchers;
-import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.util.ByteString;
 
 /** {@code /v1/models}: list, read, create or replace, and delete scoring models. */
 public final class ModelRoutes {
 
-  private final EntityRef<ModelRegistry.Command> registry;
-  private final ModelCatalog catalog;
+  private final ActorSystem<?> system;
+  private final ModelCatalogs catalogs;
   private final JsonResponses responses;
   private final HttpSettings settings;
   private final StrictJsonBody<ModelDocument> modelBody;
 
   public ModelRoutes(
-      EntityRef<ModelRegistry.Command> registry,
-      ModelCatalog catalog,
+      ActorSystem<?> system,
+      ModelCatalogs catalogs,
       JsonResponses responses,
       HttpSettings settings) {
-    this.registry = registry;
-    this.catalog = catalog;
+    this.system = system;
+    this.catalogs = catalogs;
     this.responses = responses;
     this.settings = settings;
     this.modelBody =
@@ -39,36 +41,48 @@ public final class ModelRoutes {
             responses.mapper(), ModelDocument.class, "invalid-model", "Invalid model", "a model");
   }
 
-  public Route route() {
-    return pathPrefix(
-        "models",
-        () ->
-            concat(
-                pathEnd(() -> get(() -> completeWithFuture(list()))),
-                path(
-                    PathMatchers.segment(),
-                    modelId ->
-                        concat(
-                            get(() -> completeWithFuture(read(modelId))),
-                            put(
-                                () ->
-                                    StrictJsonBody.completeWithBody(
-                                        settings, body -> replace(modelId, body))),
-                            delete(() -> completeWithFuture(remove(modelId)))))));
+  public List<Endpoint> endpoints() {
+    return List.of(
+        Endpoint.tenant(
+            "GET",
+            "/v1/models",
+            Scope.MODELS_READ,
+            call -> completeWithFuture(list(call.tenant()))),
+        Endpoint.tenant(
+            "GET",
+            "/v1/models/{modelId}",
+            Scope.MODELS_READ,
+            call -> completeWithFuture(read(call.tenant(), call.parameter(0)))),
+        Endpoint.tenant(
+            "PUT",
+            "/v1/models/{modelId}",
+            Scope.MODELS_WRITE,
+            call ->
+                StrictJsonBody.completeWithBody(
+                    settings, body -> replace(call.tenant(), call.parameter(0), body))),
+        Endpoint.tenant(
+            "DELETE",
+            "/v1/models/{modelId}",
+            Scope.MODELS_WRITE,
+            call -> completeWithFuture(remove(call.tenant(), call.parameter(0)))));
   }
 
-  private CompletionStage<ModelCatalogRevision> current() {
-    return registry
+  private EntityRef<ModelRegistry.Command> registry(String tenant) {
+    return ModelRegistry.refFor(system, tenant);
+  }
+
+  private CompletionStage<ModelCatalogRevision> current(String tenant) {
+    return registry(tenant)
         .<ModelCatalogRevision>ask(ModelRegistry.GetCatalog::new, settings.askTimeout())
         .thenApply(
             revision -> {
-              catalog.offer(revision);
+              catalogs.catalog(tenant).offer(revision);
               return revision;
             });
   }
 
-  private CompletionStage<HttpResponse> list() {
-    return current()
+  private CompletionStage<HttpResponse> list(String tenant) {
+    return current(tenant)
         .thenApply(
             revision ->
                 responses.json(
@@ -83,8 +97,8 @@ public final class ModelRoutes {
         .exceptionally(failure -> PulseRoutes.unavailable(responses, failure));
   }
 
-  private CompletionStage<HttpResponse> read(String modelId) {
-    return current()
+  private CompletionStage<HttpResponse> read(String tenant, String modelId) {
+    return current(tenant)
         .thenApply(
             revision ->
                 revision
@@ -99,7 +113,7 @@ public final class ModelRoutes {
         .exceptionally(failure -> PulseRoutes.unavailable(responses, failure));
   }
 
-  private CompletionStage<HttpResponse> replace(String modelId, ByteString body) {
+  private CompletionStage<HttpResponse> replace(String tenant, String modelId, ByteString body) {
     if (!ScoringModel.isValidId(modelId)) {
       return CompletableFuture.completedFuture(
           responses.problem(
@@ -115,7 +129,7 @@ public final class ModelRoutes {
     } catch (Problem.Raised raised) {
       return CompletableFuture.completedFuture(responses.problem(raised.problem()));
     }
-    ModelDocument.Result result = document.toModel(modelId);
+    ModelDocument.Result result = document.toModel(modelId, settings.limits());
     if (result.model() == null) {
       return CompletableFuture.completedFuture(
           responses.problem(
@@ -123,7 +137,7 @@ public final class ModelRoutes {
                       400, "invalid-model", "Invalid model", String.join("; ", result.problems()))
                   .withErrors(result.problems())));
     }
-    return registry
+    return registry(tenant)
         .<org.apache.pekko.pattern.StatusReply<ModelRegistry.ModelPut>>ask(
             replyTo -> new ModelRegistry.PutModel(result.model(), replyTo), settings.askTimeout())
         .thenCompose(
@@ -135,25 +149,30 @@ public final class ModelRoutes {
                             400, "invalid-model", "Invalid model", reply.getError().getMessage())));
               }
               ModelRegistry.ModelPut put = reply.getValue();
-              return current()
+              return current(tenant)
                   .thenApply(
-                      revision ->
-                          responses.json(
-                              put.created() ? 201 : 200,
-                              ModelDocument.of(
-                                  put.model(), revision.rescorings().get(put.model().id()))));
+                      revision -> {
+                        HttpResponse answer =
+                            responses.json(
+                                put.created() ? 201 : 200,
+                                ModelDocument.of(
+                                    put.model(), revision.rescorings().get(put.model().id())));
+                        return put.created()
+                            ? answer.addHeader(Location.create("/v1/models/" + modelId))
+                            : answer;
+                      });
             })
         .exceptionally(failure -> PulseRoutes.unavailable(responses, failure));
   }
 
-  private CompletionStage<HttpResponse> remove(String modelId) {
-    return registry
+  private CompletionStage<HttpResponse> remove(String tenant, String modelId) {
+    return registry(tenant)
         .<ModelRegistry.ModelDeleted>ask(
             replyTo -> new ModelRegistry.DeleteModel(modelId, replyTo), settings.askTimeout())
         .thenCompose(
             deleted ->
                 deleted.found()
-                    ? current().thenApply(revision -> responses.noContent())
+                    ? current(tenant).thenApply(revision -> responses.noContent())
                     : CompletableFuture.completedFuture(responses.problem(notFound(modelId))))
         .exceptionally(failure -> PulseRoutes.unavailable(responses, failure));
   }

@@ -2,13 +2,24 @@ package io.pulse.api.http;
 
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
+import io.pulse.engine.journal.JournalFailures;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.CacheControl;
+import org.apache.pekko.http.javadsl.model.headers.CacheDirectives;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.http.scaladsl.model.IllegalRequestException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,58 +28,94 @@ public final class PulseRoutes {
 
   private static final Logger log = LoggerFactory.getLogger(PulseRoutes.class);
 
-  private final JsonResponses responses;
-  private final Route routes;
+  static final HttpHeader NO_SNIFF = RawHeader.create("X-Content-Type-Options", "nosniff");
+  static final HttpHeader NO_STORE = CacheControl.create(CacheDirectives.NO_STORE);
 
-  public PulseRoutes(
-      JsonResponses responses,
-      EventRoutes events,
-      UserRoutes users,
-      ModelRoutes models,
-      TransitionRoutes transitions,
-      CampaignRoutes campaigns,
-      VoucherRoutes vouchers,
-      StatsRoutes stats,
-      TransitionStreamRoutes transitionStream,
-      SubscriptionRoutes subscriptions,
-      HealthRoutes health) {
+  private final JsonResponses responses;
+  private final RouteTable table;
+
+  public PulseRoutes(JsonResponses responses, RouteTable table) {
     this.responses = responses;
-    this.routes =
-        concat(
-            pathPrefix(
-                "v1",
-                () ->
-                    concat(
-                        events.route(),
-                        users.route(),
-                        models.route(),
-                        transitions.route(),
-                        campaigns.route(),
-                        vouchers.route(),
-                        stats.route(),
-                        transitionStream.route(),
-                        subscriptions.route())),
-            health.route());
+    this.table = table;
+  }
+
+  /** Every endpoint of the surface. */
+  public List<Endpoint> endpoints() {
+    return table.endpoints();
   }
 
   public Route route() {
     ExceptionHandler exceptions =
-        ExceptionHandler.newBuilder()
-            .match(Problem.Raised.class, raised -> complete(responses.problem(raised.problem())))
-            .matchAny(failure -> complete(unexpected(responses, failure)))
-            .build();
+        ExceptionHandler.newBuilder().matchAny(failure -> complete(answer(failure))).build();
     RejectionHandler rejections =
         RejectionHandler.defaultHandler().mapRejectionResponse(this::asProblem);
+    return withTimeoutProblem(
+        responses,
+        () -> handleExceptions(exceptions, () -> handleRejections(rejections, table::route)));
+  }
+
+  /**
+   * Answers a request that {@code inner} has not answered within {@code
+   * pekko.http.server.request-timeout} with a 503 problem and the headers of every answer.
+   */
+  static Route withTimeoutProblem(JsonResponses responses, Supplier<Route> inner) {
     return withRequestTimeoutResponse(
         request ->
-            responses.retryLater(
-                Problem.of(
-                    503,
-                    "timeout",
-                    "Request timed out",
-                    "the server could not answer in time; try again shortly"),
-                java.time.Duration.ofSeconds(1)),
-        () -> handleExceptions(exceptions, () -> handleRejections(rejections, () -> routes)));
+            answerHeaders(
+                responses.retryLater(
+                    Problem.of(
+                        503,
+                        "timeout",
+                        "Request timed out",
+                        "the server could not answer in time; try again shortly"),
+                    Duration.ofSeconds(1)),
+                isUserData(request.getUri().path())),
+        inner);
+  }
+
+  /**
+   * The headers every answer carries: {@code X-Content-Type-Options: nosniff}, and for user data
+   * (everything under {@code /v1}) {@code Cache-Control: no-store}. No {@code Server} header is
+   * sent at all ({@code server-header} in http.conf).
+   */
+  public static Route withAnswerHeaders(Route inner) {
+    return extractUri(
+        uri ->
+            mapResponse(response -> answerHeaders(response, isUserData(uri.path())), () -> inner));
+  }
+
+  static HttpResponse answerHeaders(HttpResponse response, boolean userData) {
+    HttpResponse answer = response.removeHeader(NO_SNIFF.name()).addHeader(NO_SNIFF);
+    return userData ? answer.removeHeader("Cache-Control").addHeader(NO_STORE) : answer;
+  }
+
+  private static boolean isUserData(String path) {
+    return path.equals("/v1") || path.startsWith("/v1/");
+  }
+
+  /** The answer to a failure no route handled itself. */
+  private HttpResponse answer(Throwable failure) {
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
+    if (cause instanceof Problem.Raised raised) {
+      return responses.problem(raised.problem());
+    }
+    if (cause instanceof EntityStreamSizeException) {
+      return responses.problem(
+          Problem.of(413, "body-too-large", "Body too large", "the request body is too large"));
+    }
+    if (cause instanceof IllegalRequestException illegal) {
+      int status = illegal.status().intValue();
+      return responses.problem(
+          Problem.of(
+              status,
+              slug(illegal.status().reason()),
+              illegal.status().reason(),
+              PublicText.orElse(illegal.info().summary(), illegal.status().reason())));
+    }
+    return unavailable(responses, cause);
   }
 
   /** Rejections (no such path, wrong method, ...) keep their status but speak problem+json. */
@@ -76,31 +123,48 @@ public final class PulseRoutes {
     if (response.entity().getContentType().equals(JsonResponses.PROBLEM_JSON)) {
       return response;
     }
+    String reason = response.status().reason();
     String detail =
         response.entity() instanceof HttpEntity.Strict strict
-            ? strict.getData().utf8String()
-            : response.status().reason();
+            ? PublicText.orElse(strict.getData().utf8String(), reason)
+            : reason;
     int status = response.status().intValue();
     return responses
-        .problem(
-            Problem.of(
-                status,
-                response.status().reason().toLowerCase().replace(' ', '-'),
-                response.status().reason(),
-                detail))
+        .problem(Problem.of(status, slug(reason), reason, detail))
         .addHeaders(response.getHeaders());
   }
 
-  /** A failure of a dependency (an ask timed out, the journal is slow) is a 503, not a crash. */
+  static String slug(String reason) {
+    return reason.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+  }
+
+  /**
+   * A failure of a dependency (an ask timed out, the journal is slow or out of reach) is a 503, not
+   * a crash.
+   */
   static HttpResponse unavailable(JsonResponses responses, Throwable failure) {
     Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
     if (cause instanceof TimeoutException) {
-      return responses.problem(
+      return responses.retryLater(
           Problem.of(
               503,
               "unavailable",
               "Temporarily unavailable",
-              "the request timed out: " + cause.getMessage()));
+              "a part of the server did not answer in time; try again shortly"),
+          Duration.ofSeconds(1));
+    }
+    if (JournalFailures.isConnectivity(cause)) {
+      // The node logs the outage once; a line per request would only repeat it.
+      log.debug("A request failed while the journal database is out of reach", cause);
+      return responses.retryLater(
+          Problem.of(
+              503,
+              "journal-unavailable",
+              "Journal unavailable",
+              "the journal database did not answer ("
+                  + JournalFailures.reasonOf(cause)
+                  + "); try again shortly"),
+          Duration.ofSeconds(1));
     }
     return unexpected(responses, cause);
   }

@@ -3,19 +3,20 @@ package io.pulse.api.http;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
 import io.pulse.api.json.StatsView;
+import io.pulse.engine.domain.access.Scope;
 import io.pulse.persistence.DatabaseSettings;
 import io.pulse.persistence.stats.EngagementStats;
 import io.pulse.persistence.stats.StatsStore;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * {@code GET /v1/stats}: the aggregates the read side keeps, with "now" from the server's clock. It
@@ -44,21 +45,22 @@ public final class StatsRoutes {
         store, system.dispatchers().lookup(DispatcherSelector.blocking()), responses, clock);
   }
 
-  public Route route() {
-    return path(
-        "stats",
-        () ->
-            get(
-                () ->
-                    completeWithFuture(
-                        CompletableFuture.supplyAsync(this::read, blocking)
-                            .thenApply(stats -> responses.json(200, StatsView.of(stats)))
-                            .exceptionally(this::failed))));
+  public List<Endpoint> endpoints() {
+    return List.of(
+        Endpoint.tenant(
+            "GET",
+            "/v1/stats",
+            Scope.STATS_READ,
+            call ->
+                completeWithFuture(
+                    CompletableFuture.supplyAsync(() -> read(call.tenant()), blocking)
+                        .thenApply(stats -> responses.json(200, StatsView.of(stats)))
+                        .exceptionally(this::failed))));
   }
 
-  private EngagementStats read() {
+  private EngagementStats read(String tenant) {
     try {
-      return store.read(clock.instant());
+      return store.read(tenant, clock.instant());
     } catch (SQLException e) {
       throw new CompletionException(e);
     }

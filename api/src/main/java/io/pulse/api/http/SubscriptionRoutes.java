@@ -6,33 +6,26 @@ import io.pulse.api.json.DeadLetterView;
 import io.pulse.api.json.FilterDocument;
 import io.pulse.api.json.SubscriptionRequest;
 import io.pulse.api.json.SubscriptionView;
-import io.pulse.engine.domain.TransitionCause;
+import io.pulse.engine.domain.access.Scope;
+import io.pulse.engine.domain.subscription.NewSubscription;
 import io.pulse.engine.domain.subscription.SubscriptionState;
 import io.pulse.engine.domain.subscription.WebhookSubscription;
 import io.pulse.engine.subscription.SubscriptionEntity;
 import io.pulse.engine.subscription.SubscriptionRegistry;
 import io.pulse.persistence.LiveTagFeed;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.Location;
-import org.apache.pekko.http.javadsl.server.PathMatchers;
-import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.util.ByteString;
 
@@ -42,28 +35,25 @@ import org.apache.pekko.util.ByteString;
  */
 public final class SubscriptionRoutes {
 
-  /** Shorter secrets make a weak signing key. */
-  static final int MIN_SECRET_LENGTH = 16;
-
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   private final ActorSystem<?> system;
-  private final EntityRef<SubscriptionRegistry.Command> registry;
   private final LiveTagFeed transitions;
   private final JsonResponses responses;
   private final HttpSettings settings;
   private final Clock clock;
   private final StrictJsonBody<SubscriptionRequest> requestBody;
+  private final NewSubscription rules;
+  private final Executor blocking;
 
   public SubscriptionRoutes(
       ActorSystem<?> system,
-      String tenant,
       LiveTagFeed transitions,
       JsonResponses responses,
       HttpSettings settings,
-      Clock clock) {
+      Clock clock,
+      NewSubscription rules) {
     this.system = system;
-    this.registry = SubscriptionRegistry.refFor(system, tenant);
+    this.rules = rules;
+    this.blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     this.transitions = transitions;
     this.responses = responses;
     this.settings = settings;
@@ -77,72 +67,102 @@ public final class SubscriptionRoutes {
             "a subscription");
   }
 
-  public Route route() {
-    return pathPrefix(
-        "subscriptions",
-        () ->
-            concat(
-                pathEnd(
-                    () ->
-                        concat(
-                            post(() -> StrictJsonBody.completeWithBody(settings, this::create)),
-                            get(() -> completeWithFuture(list())))),
-                pathPrefix(
-                    PathMatchers.segment(),
-                    id ->
-                        concat(
-                            pathEnd(
-                                () ->
-                                    concat(
-                                        get(() -> completeWithFuture(read(id))),
-                                        delete(() -> completeWithFuture(remove(id))))),
-                            path(
-                                "dead-letters",
-                                () -> get(() -> completeWithFuture(deadLetters(id)))),
-                            path(
-                                PathMatchers.segment("dead-letters").slash("redeliver"),
-                                () -> post(() -> completeWithFuture(redeliver(id)))),
-                            path(
-                                "replay",
-                                () ->
-                                    post(
-                                        () ->
-                                            parameterMap(
-                                                parameters ->
-                                                    completeWithFuture(
-                                                        replay(id, parameters)))))))));
+  public List<Endpoint> endpoints() {
+    Scope scope = Scope.SUBSCRIPTIONS_WRITE;
+    return List.of(
+        Endpoint.tenant(
+            "POST",
+            "/v1/subscriptions",
+            scope,
+            call -> StrictJsonBody.completeWithBody(settings, body -> create(call.tenant(), body))),
+        Endpoint.tenant(
+            "GET", "/v1/subscriptions", scope, call -> completeWithFuture(list(call.tenant()))),
+        Endpoint.tenant(
+            "GET",
+            "/v1/subscriptions/{subscriptionId}",
+            scope,
+            call -> completeWithFuture(read(call.tenant(), call.parameter(0)))),
+        Endpoint.tenant(
+            "DELETE",
+            "/v1/subscriptions/{subscriptionId}",
+            scope,
+            call -> completeWithFuture(remove(call.tenant(), call.parameter(0)))),
+        Endpoint.tenant(
+            "GET",
+            "/v1/subscriptions/{subscriptionId}/dead-letters",
+            scope,
+            call -> completeWithFuture(deadLetters(call.tenant(), call.parameter(0)))),
+        Endpoint.tenant(
+            "POST",
+            "/v1/subscriptions/{subscriptionId}/dead-letters/redeliver",
+            scope,
+            call -> completeWithFuture(redeliver(call.tenant(), call.parameter(0)))),
+        Endpoint.tenant(
+            "POST",
+            "/v1/subscriptions/{subscriptionId}/replay",
+            scope,
+            call ->
+                parameterMap(
+                    parameters ->
+                        completeWithFuture(replay(call.tenant(), call.parameter(0), parameters)))));
   }
 
-  private CompletionStage<HttpResponse> create(ByteString body) {
-    WebhookSubscription subscription;
+  private EntityRef<SubscriptionRegistry.Command> registry(String tenant) {
+    return SubscriptionRegistry.refFor(system, tenant);
+  }
+
+  private CompletionStage<HttpResponse> create(String tenant, ByteString body) {
     SubscriptionRequest request;
-    boolean generatedSecret;
     try {
       request = requestBody.read(body);
-      generatedSecret = request.secret() == null;
-      subscription = validate(request);
     } catch (Problem.Raised raised) {
       return CompletableFuture.completedFuture(responses.problem(raised.problem()));
     }
+    FilterDocument filter = request.filter();
+    NewSubscription.Request asked =
+        new NewSubscription.Request(
+            request.url(),
+            filter == null ? null : filter.toFilter(),
+            request.secret(),
+            request.after());
+    // The rules resolve the receiver's host name, which blocks.
+    return CompletableFuture.supplyAsync(() -> rules.define(asked, clock.instant()), blocking)
+        .thenCompose(
+            outcome -> {
+              if (outcome instanceof NewSubscription.Refused refused) {
+                return CompletableFuture.completedFuture(
+                    responses.problem(
+                        Problem.of(
+                                400,
+                                "invalid-subscription",
+                                "Invalid subscription",
+                                String.join("; ", refused.problems()))
+                            .withErrors(refused.problems())));
+              }
+              return create(tenant, (NewSubscription.Defined) outcome, request.after());
+            });
+  }
+
+  private CompletionStage<HttpResponse> create(
+      String tenant, NewSubscription.Defined defined, Long after) {
+    WebhookSubscription subscription = defined.subscription();
     CompletionStage<Long> startAfter =
-        request.after() != null
-            ? CompletableFuture.completedFuture(request.after())
-            : transitions.head();
+        after != null ? CompletableFuture.completedFuture(after) : transitions.head();
     // Registered first: an id whose creation then fails is only a harmless empty entry, while a
     // subscription that is not registered would not be kept running after a restart.
     return startAfter
         .thenCompose(
-            after ->
-                registry
+            from ->
+                registry(tenant)
                     .<Done>ask(
                         replyTo -> new SubscriptionRegistry.Register(subscription.id(), replyTo),
                         settings.askTimeout())
                     .thenCompose(
                         registered ->
-                            entity(subscription.id())
+                            entity(tenant, subscription.id())
                                 .<StatusReply<SubscriptionState>>ask(
                                     replyTo ->
-                                        new SubscriptionEntity.Create(subscription, after, replyTo),
+                                        new SubscriptionEntity.Create(subscription, from, replyTo),
                                     settings.askTimeout())))
         .thenApply(
             reply -> {
@@ -151,7 +171,8 @@ public final class SubscriptionRoutes {
                     Problem.of(
                         409, "subscription-exists", "Conflict", reply.getError().getMessage()));
               }
-              SubscriptionView view = SubscriptionView.of(reply.getValue(), generatedSecret);
+              SubscriptionView view =
+                  SubscriptionView.of(reply.getValue(), defined.generatedSecret());
               return responses
                   .json(201, view)
                   .addHeader(Location.create("/v1/subscriptions/" + subscription.id()));
@@ -159,71 +180,14 @@ public final class SubscriptionRoutes {
         .exceptionally(failure -> PulseRoutes.unavailable(responses, failure));
   }
 
-  private WebhookSubscription validate(SubscriptionRequest request) {
-    List<String> problems = new ArrayList<>();
-    String url = request.url();
-    if (url == null || url.isBlank()) {
-      problems.add("url is required");
-    } else if (!isHttpUrl(url)) {
-      problems.add("url must be an absolute http or https URL; got '" + url + "'");
-    }
-    String secret = request.secret();
-    if (secret != null && secret.length() < MIN_SECRET_LENGTH) {
-      problems.add("secret must have at least " + MIN_SECRET_LENGTH + " characters");
-    }
-    FilterDocument filter =
-        request.filter() == null ? new FilterDocument(null, null, null, null) : request.filter();
-    if (filter.cause() != null
-        && Arrays.stream(TransitionCause.values())
-            .noneMatch(cause -> cause.wireName().equals(filter.cause()))) {
-      problems.add(
-          "filter.cause must be one of "
-              + Arrays.stream(TransitionCause.values()).map(TransitionCause::wireName).toList()
-              + "; got '"
-              + filter.cause()
-              + "'");
-    }
-    if (request.after() != null && request.after() < 0) {
-      problems.add("after must not be negative");
-    }
-    if (!problems.isEmpty()) {
-      throw Problem.of(
-              400, "invalid-subscription", "Invalid subscription", String.join("; ", problems))
-          .withErrors(problems)
-          .raise();
-    }
-    return new WebhookSubscription(
-        "sub-" + UUID.randomUUID(),
-        url,
-        filter.toFilter(),
-        secret != null ? secret : generatedSecret(),
-        clock.instant());
-  }
-
-  private static boolean isHttpUrl(String url) {
-    try {
-      URI uri = new URI(url);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null;
-    } catch (URISyntaxException e) {
-      return false;
-    }
-  }
-
-  private static String generatedSecret() {
-    byte[] bytes = new byte[32];
-    RANDOM.nextBytes(bytes);
-    return "whsec_" + HexFormat.of().formatHex(bytes);
-  }
-
-  private CompletionStage<HttpResponse> list() {
-    return registry
+  private CompletionStage<HttpResponse> list(String tenant) {
+    return registry(tenant)
         .<SubscriptionRegistry.SubscriptionIds>ask(
             SubscriptionRegistry.ListIds::new, settings.askTimeout())
         .thenCompose(
             ids -> {
               List<CompletableFuture<SubscriptionState>> states =
-                  ids.ids().stream().map(id -> state(id).toCompletableFuture()).toList();
+                  ids.ids().stream().map(id -> state(tenant, id).toCompletableFuture()).toList();
               return CompletableFuture.allOf(states.toArray(CompletableFuture[]::new))
                   .thenApply(
                       all ->
@@ -237,8 +201,8 @@ public final class SubscriptionRoutes {
         .exceptionally(failure -> PulseRoutes.unavailable(responses, failure));
   }
 
-  private CompletionStage<HttpResponse> read(String id) {
-    return state(id)
+  private CompletionStage<HttpResponse> read(String tenant, String id) {
+    return state(tenant, id)
         .thenApply(
             state ->
                 state.isActive()
@@ -247,15 +211,18 @@ public final class SubscriptionRoutes {
         .exceptionally(failure -> PulseRoutes.unavailable(responses, failure));
   }
 
-  private CompletionStage<HttpResponse> remove(String id) {
-    return entity(id)
+  private CompletionStage<HttpResponse> remove(String tenant, String id) {
+    if (!SubscriptionEntity.isWellFormedId(id)) {
+      return CompletableFuture.completedFuture(responses.problem(notFound(id)));
+    }
+    return entity(tenant, id)
         .<SubscriptionState>ask(SubscriptionEntity.Delete::new, settings.askTimeout())
         .thenCompose(
             before -> {
               if (!before.isActive()) {
                 return CompletableFuture.completedFuture(responses.problem(notFound(id)));
               }
-              return registry
+              return registry(tenant)
                   .<Done>ask(
                       replyTo -> new SubscriptionRegistry.Unregister(id, replyTo),
                       settings.askTimeout())
@@ -264,8 +231,8 @@ public final class SubscriptionRoutes {
         .exceptionally(failure -> PulseRoutes.unavailable(responses, failure));
   }
 
-  private CompletionStage<HttpResponse> deadLetters(String id) {
-    return state(id)
+  private CompletionStage<HttpResponse> deadLetters(String tenant, String id) {
+    return state(tenant, id)
         .thenApply(
             state -> {
               if (!state.isActive()) {
@@ -281,8 +248,11 @@ public final class SubscriptionRoutes {
         .exceptionally(failure -> PulseRoutes.unavailable(responses, failure));
   }
 
-  private CompletionStage<HttpResponse> redeliver(String id) {
-    return entity(id)
+  private CompletionStage<HttpResponse> redeliver(String tenant, String id) {
+    if (!SubscriptionEntity.isWellFormedId(id)) {
+      return CompletableFuture.completedFuture(responses.problem(notFound(id)));
+    }
+    return entity(tenant, id)
         .<StatusReply<SubscriptionState>>ask(
             SubscriptionEntity.Redeliver::new, settings.askTimeout())
         .thenApply(
@@ -294,7 +264,11 @@ public final class SubscriptionRoutes {
         .exceptionally(failure -> PulseRoutes.unavailable(responses, failure));
   }
 
-  private CompletionStage<HttpResponse> replay(String id, Map<String, String> parameters) {
+  private CompletionStage<HttpResponse> replay(
+      String tenant, String id, Map<String, String> parameters) {
+    if (!SubscriptionEntity.isWellFormedId(id)) {
+      return CompletableFuture.completedFuture(responses.problem(notFound(id)));
+    }
     long from;
     try {
       if (!parameters.containsKey("from")) {
@@ -304,7 +278,7 @@ public final class SubscriptionRoutes {
     } catch (Problem.Raised raised) {
       return CompletableFuture.completedFuture(responses.problem(raised.problem()));
     }
-    return entity(id)
+    return entity(tenant, id)
         .<StatusReply<SubscriptionState>>ask(
             replyTo -> new SubscriptionEntity.Replay(from, replyTo), settings.askTimeout())
         .thenApply(
@@ -323,12 +297,15 @@ public final class SubscriptionRoutes {
         .exceptionally(failure -> PulseRoutes.unavailable(responses, failure));
   }
 
-  private CompletionStage<SubscriptionState> state(String id) {
-    return entity(id).ask(SubscriptionEntity.Get::new, settings.askTimeout());
+  private CompletionStage<SubscriptionState> state(String tenant, String id) {
+    if (!SubscriptionEntity.isWellFormedId(id)) {
+      return CompletableFuture.completedFuture(SubscriptionState.EMPTY);
+    }
+    return entity(tenant, id).ask(SubscriptionEntity.Get::new, settings.askTimeout());
   }
 
-  private EntityRef<SubscriptionEntity.Command> entity(String id) {
-    return SubscriptionEntity.refFor(system, id);
+  private EntityRef<SubscriptionEntity.Command> entity(String tenant, String id) {
+    return SubscriptionEntity.refFor(system, tenant, id);
   }
 
   private static Problem notFound(String id) {

@@ -3,8 +3,10 @@ package io.pulse.api.http;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
 import io.pulse.api.json.TransitionView;
-import io.pulse.engine.domain.SegmentTransition;
+import io.pulse.engine.domain.Transition;
+import io.pulse.engine.domain.access.Scope;
 import io.pulse.engine.domain.subscription.TransitionFilter;
+import io.pulse.engine.user.JournalTags;
 import io.pulse.engine.user.UserEntity;
 import io.pulse.persistence.TaggedEventFeed;
 import java.util.ArrayList;
@@ -20,7 +22,7 @@ import org.apache.pekko.persistence.query.EventEnvelope;
 public final class TransitionRoutes {
 
   /** A page of transitions; {@code next} is the offset to pass as {@code after} next time. */
-  public record TransitionPage(List<TransitionView> transitions, long next) {}
+  public record TransitionPage(List<Object> transitions, long next) {}
 
   /** How many journal pages one request may scan while a filter skips transitions. */
   private static final int MAX_PAGES_PER_REQUEST = 20;
@@ -41,51 +43,48 @@ public final class TransitionRoutes {
     this.settings = settings;
   }
 
-  public Route route() {
-    return path(
-        "transitions",
-        () ->
-            get(
-                () ->
-                    parameterMap(
-                        parameters -> {
-                          long after;
-                          int limit;
-                          try {
-                            after = longParameter(parameters, "after", 0, 0, Long.MAX_VALUE);
-                            limit =
-                                (int)
-                                    longParameter(
-                                        parameters,
-                                        "limit",
-                                        100,
-                                        1,
-                                        settings.maxTransitionsPerPage());
-                          } catch (Problem.Raised raised) {
-                            return complete(responses.problem(raised.problem()));
-                          }
-                          Predicate<SegmentTransition> filter = filterOf(parameters);
-                          return completeWithFuture(
-                              collect(
-                                      after,
-                                      limit,
-                                      filter,
-                                      new ArrayList<>(),
-                                      0,
-                                      System.nanoTime() + SCAN_NANOS)
-                                  .thenApply(page -> responses.json(200, page))
-                                  .exceptionally(
-                                      failure -> PulseRoutes.unavailable(responses, failure)));
-                        })));
+  public List<Endpoint> endpoints() {
+    return List.of(
+        Endpoint.tenant(
+            "GET", "/v1/transitions", Scope.TRANSITIONS_READ, call -> page(call.tenant())));
   }
 
-  /** Filters by model, band (entered), cause and user; each is optional. */
-  public static Predicate<SegmentTransition> filterOf(Map<String, String> parameters) {
+  private Route page(String tenant) {
+    return parameterMap(
+        parameters -> {
+          long after;
+          int limit;
+          try {
+            after = longParameter(parameters, "after", 0, 0, Long.MAX_VALUE);
+            limit =
+                (int) longParameter(parameters, "limit", 100, 1, settings.maxTransitionsPerPage());
+          } catch (Problem.Raised raised) {
+            return complete(responses.problem(raised.problem()));
+          }
+          Predicate<Transition> filter = filterOf(parameters);
+          return completeWithFuture(
+              collect(
+                      JournalTags.transitionsOf(tenant),
+                      UserEntity.persistenceIdPrefix(tenant),
+                      after,
+                      limit,
+                      filter,
+                      new ArrayList<>(),
+                      0,
+                      System.nanoTime() + SCAN_NANOS)
+                  .thenApply(page -> responses.json(200, page))
+                  .exceptionally(failure -> PulseRoutes.unavailable(responses, failure)));
+        });
+  }
+
+  /** Filters by model, band (entered), audience, cause and user; each is optional. */
+  public static Predicate<Transition> filterOf(Map<String, String> parameters) {
     return new TransitionFilter(
             parameters.get("model"),
             parameters.get("band"),
             parameters.get("cause"),
-            parameters.get("user"))
+            parameters.get("user"),
+            parameters.get("audience"))
         ::matches;
   }
 
@@ -95,22 +94,25 @@ public final class TransitionRoutes {
    * client continues exactly where the scan stopped.
    */
   private CompletionStage<TransitionPage> collect(
+      String tag,
+      String ownUsers,
       long after,
       int limit,
-      Predicate<SegmentTransition> filter,
-      List<TransitionView> collected,
+      Predicate<Transition> filter,
+      List<Object> collected,
       int pagesScanned,
       long deadline) {
     int pageSize = Math.max(limit, SCAN_PAGE_SIZE);
-    return feed.page(UserEntity.TRANSITION_TAG, after, pageSize)
+    return feed.page(tag, after, pageSize)
         .thenCompose(
             envelopes -> {
               long next = after;
               for (EventEnvelope envelope : envelopes) {
                 next = TaggedEventFeed.offsetOf(envelope);
-                if (envelope.event() instanceof SegmentTransition transition
+                if (envelope.event() instanceof Transition transition
+                    && envelope.persistenceId().startsWith(ownUsers)
                     && filter.test(transition)) {
-                  collected.add(TransitionView.of(transition, next));
+                  collected.add(TransitionView.ofAny(transition, next));
                   if (collected.size() >= limit) {
                     return CompletableFuture.completedFuture(new TransitionPage(collected, next));
                   }
@@ -122,7 +124,8 @@ public final class TransitionRoutes {
                   || System.nanoTime() > deadline) {
                 return CompletableFuture.completedFuture(new TransitionPage(collected, next));
               }
-              return collect(next, limit, filter, collected, pagesScanned + 1, deadline);
+              return collect(
+                  tag, ownUsers, next, limit, filter, collected, pagesScanned + 1, deadline);
             });
   }
 

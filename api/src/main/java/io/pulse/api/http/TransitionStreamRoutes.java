@@ -6,12 +6,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import io.pulse.api.json.TransitionView;
-import io.pulse.engine.domain.SegmentTransition;
+import io.pulse.engine.domain.Transition;
+import io.pulse.engine.domain.access.Scope;
+import io.pulse.engine.journal.JournalFailures;
+import io.pulse.engine.user.UserEntity;
 import io.pulse.persistence.FellBehindException;
 import io.pulse.persistence.LiveTagFeed;
 import io.pulse.persistence.TaggedEventFeed;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -28,7 +32,6 @@ import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.headers.CacheControl;
 import org.apache.pekko.http.javadsl.model.headers.CacheDirectives;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
-import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.japi.pf.PFBuilder;
 import org.apache.pekko.persistence.query.EventEnvelope;
@@ -100,19 +103,22 @@ public final class TransitionStreamRoutes {
     }
   }
 
-  public Route route() {
-    return path(
-        PathMatchers.segment("transitions").slash("stream"),
-        () ->
-            get(
-                () ->
-                    parameterMap(
-                        parameters ->
-                            optionalHeaderValueByName(
-                                "Last-Event-ID", lastEventId -> stream(parameters, lastEventId)))));
+  public List<Endpoint> endpoints() {
+    return List.of(
+        Endpoint.tenant(
+            "GET",
+            "/v1/transitions/stream",
+            Scope.TRANSITIONS_READ,
+            call ->
+                parameterMap(
+                    parameters ->
+                        optionalHeaderValueByName(
+                            "Last-Event-ID",
+                            lastEventId -> stream(call.tenant(), parameters, lastEventId)))));
   }
 
-  private Route stream(Map<String, String> parameters, Optional<String> lastEventId) {
+  private Route stream(
+      String tenant, Map<String, String> parameters, Optional<String> lastEventId) {
     long after;
     try {
       after =
@@ -127,8 +133,8 @@ public final class TransitionStreamRoutes {
     } catch (Problem.Raised raised) {
       return complete(responses.problem(raised.problem()));
     }
-    Predicate<SegmentTransition> filter = TransitionRoutes.filterOf(parameters);
-    Source<ByteString, NotUsed> events = events(after, filter);
+    Predicate<Transition> filter = TransitionRoutes.filterOf(parameters);
+    Source<ByteString, NotUsed> events = events(tenant, after, filter);
     return complete(
         HttpResponse.create()
             .withStatus(200)
@@ -143,8 +149,9 @@ public final class TransitionStreamRoutes {
 
   private static final Chunk HEARTBEAT_CHUNK = new Chunk(-1, HEARTBEAT);
 
-  /** The event stream of one client, after {@code after}. */
-  Source<ByteString, NotUsed> events(long after, Predicate<SegmentTransition> filter) {
+  /** The event stream of one client of {@code tenant}, after {@code after}. */
+  Source<ByteString, NotUsed> events(String tenant, long after, Predicate<Transition> filter) {
+    String ownUsers = UserEntity.persistenceIdPrefix(tenant);
     // The offset of the last journal entry handed to the connection for this client, whether
     // it was a transition sent or one the filter left out; tracked after every stage that may
     // hold an element, so that the resume event never skips one.
@@ -154,7 +161,7 @@ public final class TransitionStreamRoutes {
         transitions
             .after(after, settings.clientBuffer())
             .via(shutdown.flow())
-            .map(envelope -> chunk(envelope, filter))
+            .map(envelope -> chunk(envelope, ownUsers, filter))
             .recoverWithRetries(
                 1,
                 new PFBuilder<Throwable, Graph<SourceShape<Chunk>, NotUsed>>()
@@ -187,18 +194,19 @@ public final class TransitionStreamRoutes {
     return live.concatLazy(resume);
   }
 
-  private Chunk chunk(EventEnvelope envelope, Predicate<SegmentTransition> filter)
+  private Chunk chunk(EventEnvelope envelope, String ownUsers, Predicate<Transition> filter)
       throws JsonProcessingException {
     long offset = TaggedEventFeed.offsetOf(envelope);
-    if (envelope.event() instanceof SegmentTransition transition && filter.test(transition)) {
+    if (envelope.event() instanceof Transition transition
+        && envelope.persistenceId().startsWith(ownUsers)
+        && filter.test(transition)) {
       return new Chunk(offset, encode(transition, offset));
     }
     return new Chunk(offset, ByteString.emptyByteString());
   }
 
-  private ByteString encode(SegmentTransition transition, long offset)
-      throws JsonProcessingException {
-    TransitionView view = TransitionView.of(transition, offset);
+  private ByteString encode(Transition transition, long offset) throws JsonProcessingException {
+    Object view = TransitionView.ofAny(transition, offset);
     // JSON has no raw line breaks, so the data fits on one line.
     return ByteString.fromString(
         "id: " + offset + "\nevent: transition\ndata: " + mapper.writeValueAsString(view) + "\n\n",
@@ -206,7 +214,10 @@ public final class TransitionStreamRoutes {
   }
 
   private static ByteString resume(long after, Throwable cause) {
-    if (!(cause instanceof FellBehindException) && !(cause instanceof ServerStopping)) {
+    if (JournalFailures.isConnectivity(cause)) {
+      // The node logs the outage once; a line per stream would only repeat it.
+      log.debug("Transition stream ended while the journal is out of reach", cause);
+    } else if (!(cause instanceof FellBehindException) && !(cause instanceof ServerStopping)) {
       log.warn("Transition stream ended by a failure; telling the client to resume", cause);
     }
     return ByteString.fromString(

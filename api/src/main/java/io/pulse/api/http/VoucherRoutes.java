@@ -5,12 +5,14 @@ import static org.apache.pekko.http.javadsl.server.Directives.*;
 import io.pulse.api.json.CampaignDocument.OfferDocument;
 import io.pulse.api.json.RedemptionRequest;
 import io.pulse.api.json.VoucherView;
+import io.pulse.engine.domain.access.Scope;
 import io.pulse.engine.domain.promotion.CampaignDirectoryState;
 import io.pulse.engine.domain.promotion.RedemptionRefusal;
 import io.pulse.engine.domain.promotion.Voucher;
 import io.pulse.engine.promotion.CampaignDirectory;
 import io.pulse.engine.promotion.CampaignEntity;
 import io.pulse.engine.promotion.VoucherCodeEntity;
+import io.pulse.engine.user.UserEntity;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,16 +21,16 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.server.PathMatchers;
-import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.util.ByteString;
 
 /**
  * {@code GET /v1/users/{userId}/vouchers} and {@code POST /v1/vouchers/{code}/redeem}. A code is
  * found through its voucher-code entity, and redeemed by its campaign, the single writer that makes
- * two redemptions of one code at the same moment give exactly one success.
+ * two redemptions of one code at the same moment give exactly one success; the campaign is told the
+ * audiences the user is in at that moment, which its eligible audience is checked against.
  */
 public final class VoucherRoutes {
 
@@ -43,20 +45,14 @@ public final class VoucherRoutes {
       OfferDocument offer) {}
 
   private final ActorSystem<?> system;
-  private final String tenant;
   private final JsonResponses responses;
   private final HttpSettings settings;
   private final Clock clock;
   private final StrictJsonBody<RedemptionRequest> redemptionBody;
 
   public VoucherRoutes(
-      ActorSystem<?> system,
-      String tenant,
-      JsonResponses responses,
-      HttpSettings settings,
-      Clock clock) {
+      ActorSystem<?> system, JsonResponses responses, HttpSettings settings, Clock clock) {
     this.system = system;
-    this.tenant = tenant;
     this.responses = responses;
     this.settings = settings;
     this.clock = clock;
@@ -69,31 +65,23 @@ public final class VoucherRoutes {
             "{\"userId\", \"orderAmount\"}");
   }
 
-  public Route route() {
-    return concat(
-        pathPrefix(
-            "users",
-            () ->
-                pathPrefix(
-                    PathMatchers.segment(),
-                    userId ->
-                        path("vouchers", () -> get(() -> completeWithFuture(vouchers(userId)))))),
-        pathPrefix(
-            "vouchers",
-            () ->
-                pathPrefix(
-                    PathMatchers.segment(),
-                    code ->
-                        path(
-                            "redeem",
-                            () ->
-                                post(
-                                    () ->
-                                        StrictJsonBody.completeWithBody(
-                                            settings, body -> redeem(code, body)))))));
+  public List<Endpoint> endpoints() {
+    return List.of(
+        Endpoint.tenant(
+            "GET",
+            "/v1/users/{userId}/vouchers",
+            Scope.USERS_READ,
+            call -> completeWithFuture(vouchers(call.tenant(), call.parameter(0)))),
+        Endpoint.tenant(
+            "POST",
+            "/v1/vouchers/{code}/redeem",
+            Scope.VOUCHERS_REDEEM,
+            call ->
+                StrictJsonBody.completeWithBody(
+                    settings, body -> redeem(call.tenant(), call.parameter(0), body))));
   }
 
-  private CompletionStage<HttpResponse> vouchers(String userId) {
+  private CompletionStage<HttpResponse> vouchers(String tenant, String userId) {
     return CampaignDirectory.refFor(system, tenant)
         .<CampaignDirectoryState>ask(CampaignDirectory.GetDirectory::new, settings.askTimeout())
         .thenCompose(
@@ -124,14 +112,14 @@ public final class VoucherRoutes {
         .exceptionally(failure -> PulseRoutes.unavailable(responses, failure));
   }
 
-  private CompletionStage<HttpResponse> redeem(String code, ByteString body) {
+  private CompletionStage<HttpResponse> redeem(String tenant, String code, ByteString body) {
     RedemptionRequest request;
     try {
       request = redemptionBody.read(body);
     } catch (Problem.Raised raised) {
       return CompletableFuture.completedFuture(responses.problem(raised.problem()));
     }
-    List<String> problems = request.problems();
+    List<String> problems = request.problems(settings.limits());
     if (!problems.isEmpty()) {
       return CompletableFuture.completedFuture(
           responses.problem(
@@ -147,16 +135,29 @@ public final class VoucherRoutes {
         .<VoucherCodeEntity.CodeOwner>ask(VoucherCodeEntity.Lookup::new, settings.askTimeout())
         .thenCompose(
             owner -> {
-              if (owner.claim() == null) {
+              if (owner.claim() == null || !owner.claim().tenant().equals(tenant)) {
+                // Another tenant's code is unknown here, exactly like a code never issued.
                 return CompletableFuture.completedFuture(
                     responses.problem(refusal(RedemptionRefusal.UNKNOWN_CODE, code)));
               }
-              return CampaignEntity.refFor(system, tenant, owner.claim().campaignId())
-                  .<StatusReply<Voucher>>ask(
-                      replyTo ->
-                          new CampaignEntity.Redeem(
-                              code, request.userId(), request.orderAmount(), replyTo),
-                      settings.askTimeout())
+              // The owner's audiences: anyone else is refused as not the owner before they count.
+              return ClusterSharding.get(system)
+                  .entityRefFor(
+                      UserEntity.ENTITY_KEY, UserEntity.entityId(tenant, owner.claim().userId()))
+                  .<UserEntity.Memberships>ask(
+                      UserEntity.GetMemberships::new, settings.askTimeout())
+                  .thenCompose(
+                      memberships ->
+                          CampaignEntity.refFor(system, tenant, owner.claim().campaignId())
+                              .<StatusReply<Voucher>>ask(
+                                  replyTo ->
+                                      new CampaignEntity.Redeem(
+                                          code,
+                                          request.userId(),
+                                          request.orderAmount(),
+                                          memberships.audiences(),
+                                          replyTo),
+                                  settings.askTimeout()))
                   .thenApply(reply -> answer(code, reply));
             })
         .exceptionally(failure -> PulseRoutes.unavailable(responses, failure));
@@ -205,6 +206,14 @@ public final class VoucherRoutes {
               "campaign-inactive",
               "Campaign switched off",
               "the campaign of voucher '" + code + "' is not active");
+      case NOT_ELIGIBLE ->
+          Problem.of(
+              422,
+              "not-eligible",
+              "User not eligible",
+              "the user is not in the audience that the campaign of voucher '"
+                  + code
+                  + "' is restricted to");
       case BELOW_MINIMUM_ORDER ->
           Problem.of(
               422,

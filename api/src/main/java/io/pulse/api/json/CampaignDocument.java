@@ -1,14 +1,14 @@
 package io.pulse.api.json;
 
-import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pulse.engine.domain.InputLimits;
 import io.pulse.engine.domain.promotion.Budget;
 import io.pulse.engine.domain.promotion.Campaign;
 import io.pulse.engine.domain.promotion.CodePattern;
 import io.pulse.engine.domain.promotion.Offer;
 import io.pulse.engine.domain.promotion.OfferType;
 import io.pulse.engine.domain.promotion.Trigger;
-import io.pulse.engine.domain.promotion.TriggerDirection;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -24,7 +24,7 @@ import java.util.Map;
 public record CampaignDocument(
     String id,
     String name,
-    TriggerDocument trigger,
+    JsonNode trigger,
     OfferDocument offer,
     Map<String, OfferDocument> tiers,
     String codePattern,
@@ -36,38 +36,31 @@ public record CampaignDocument(
     Double minimumOrderAmount,
     Double controlGroupPercent,
     Boolean active,
+    String eligibleAudience,
     Long version,
     String createdAt,
     String updatedAt) {
 
   /**
-   * {@code {"model": "engagement", "entered": "high"}}, or {@code "exited"}; either may also be a
-   * list of bands.
+   * {@code {"type": "percent" | "fixed_amount" | "free_shipping", "value": 10, "maxDiscount": 25}},
+   * and for a discount that ships for free too, {@code "freeShipping": true} with the {@code
+   * "shippingCost"} it costs if known.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record TriggerDocument(
-      String model,
-      @JsonFormat(
-              with = {
-                JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY,
-                JsonFormat.Feature.WRITE_SINGLE_ELEM_ARRAYS_UNWRAPPED
-              })
-          List<String> entered,
-      @JsonFormat(
-              with = {
-                JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY,
-                JsonFormat.Feature.WRITE_SINGLE_ELEM_ARRAYS_UNWRAPPED
-              })
-          List<String> exited) {}
+  public record OfferDocument(
+      String type, Double value, Double maxDiscount, Boolean freeShipping, Double shippingCost) {
 
-  /**
-   * {@code {"type": "percent" | "fixed_amount" | "free_shipping", "value": 10, "maxDiscount": 25}}.
-   */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record OfferDocument(String type, Double value, Double maxDiscount) {
+    public OfferDocument(String type, Double value, Double maxDiscount) {
+      this(type, value, maxDiscount, null, null);
+    }
 
     public static OfferDocument of(Offer offer) {
-      return new OfferDocument(offer.type().wireName(), offer.value(), offer.maxDiscount());
+      return new OfferDocument(
+          offer.type().wireName(),
+          offer.value(),
+          offer.maxDiscount(),
+          offer.freeShipping(),
+          offer.shippingCost());
     }
   }
 
@@ -84,8 +77,6 @@ public record CampaignDocument(
 
   public static CampaignDocument of(
       Campaign campaign, long version, Instant createdAt, Instant updatedAt) {
-    Trigger trigger = campaign.trigger();
-    boolean entered = trigger.direction() == TriggerDirection.ENTERED;
     Map<String, OfferDocument> tiers = null;
     if (!campaign.tiers().isEmpty()) {
       tiers = new LinkedHashMap<>();
@@ -97,8 +88,7 @@ public record CampaignDocument(
     return new CampaignDocument(
         campaign.id(),
         campaign.name(),
-        new TriggerDocument(
-            trigger.model(), entered ? trigger.bands() : null, entered ? null : trigger.bands()),
+        TriggerDocument.of(campaign.trigger()),
         campaign.offer() == null ? null : OfferDocument.of(campaign.offer()),
         tiers,
         campaign.codePattern().pattern(),
@@ -112,6 +102,7 @@ public record CampaignDocument(
         campaign.minimumOrderAmount(),
         campaign.controlGroupPercent(),
         campaign.active(),
+        campaign.eligibleAudience(),
         version,
         createdAt.toString(),
         updatedAt.toString());
@@ -119,14 +110,14 @@ public record CampaignDocument(
 
   /**
    * The campaign this document describes for {@code pathId}: shape problems here, rule problems
-   * from the domain's own validation.
+   * from the domain's own validation within {@code limits}.
    */
-  public Result toCampaign(String pathId) {
+  public Result toCampaign(String pathId, InputLimits limits) {
     List<String> problems = new ArrayList<>();
     if (id != null && !id.equals(pathId)) {
       problems.add("id '" + id + "' differs from the id in the path '" + pathId + "'");
     }
-    Trigger domainTrigger = triggerOf(problems);
+    Trigger domainTrigger = TriggerDocument.read(trigger, problems).orElse(null);
     Offer domainOffer = offer == null ? null : offerOf(offer, "offer", problems);
     Map<String, Offer> domainTiers = new LinkedHashMap<>();
     if (tiers != null) {
@@ -167,27 +158,9 @@ public record CampaignDocument(
             ends,
             minimumOrderAmount == null ? 0 : minimumOrderAmount,
             controlGroupPercent == null ? 0 : controlGroupPercent,
-            active == null || active);
-    return new Result(campaign, campaign.problems());
-  }
-
-  private Trigger triggerOf(List<String> problems) {
-    if (trigger == null) {
-      problems.add("trigger is required");
-      return null;
-    }
-    if ((trigger.entered() == null) == (trigger.exited() == null)) {
-      problems.add("trigger needs exactly one of entered and exited");
-      return null;
-    }
-    boolean entered = trigger.entered() != null;
-    Trigger domain =
-        new Trigger(
-            trigger.model(),
-            entered ? TriggerDirection.ENTERED : TriggerDirection.EXITED,
-            entered ? trigger.entered() : trigger.exited());
-    problems.addAll(domain.problems("trigger"));
-    return domain;
+            active == null || active,
+            eligibleAudience);
+    return new Result(campaign, campaign.problems(limits));
   }
 
   private static Offer offerOf(OfferDocument document, String at, List<String> problems) {
@@ -212,7 +185,9 @@ public record CampaignDocument(
       return null;
     }
     double value = document.value() == null ? 0 : document.value();
-    Offer offer = new Offer(type, value, document.maxDiscount());
+    Offer offer =
+        new Offer(
+            type, value, document.maxDiscount(), document.freeShipping(), document.shippingCost());
     problems.addAll(offer.problems(at));
     return problems.size() > before ? null : offer;
   }

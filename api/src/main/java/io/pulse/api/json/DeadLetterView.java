@@ -11,7 +11,7 @@ public record DeadLetterView(
     String lastError,
     String failedAt,
     boolean redelivering,
-    TransitionView transition) {
+    Object transition) {
 
   public static DeadLetterView of(DeadLetter letter) {
     return new DeadLetterView(
@@ -22,6 +22,6 @@ public record DeadLetterView(
         letter.lastError(),
         letter.failedAt().toString(),
         letter.redelivering(),
-        TransitionView.of(letter.transition(), letter.offset()));
+        TransitionView.ofAny(letter.transition(), letter.offset()));
   }
 }

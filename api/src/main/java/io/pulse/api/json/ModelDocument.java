@@ -4,14 +4,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.pulse.engine.domain.Band;
 import io.pulse.engine.domain.Channel;
 import io.pulse.engine.domain.Condition;
-import io.pulse.engine.domain.ConditionOperator;
 import io.pulse.engine.domain.InactivityThreshold;
+import io.pulse.engine.domain.InputLimits;
+import io.pulse.engine.domain.PointsPer;
 import io.pulse.engine.domain.Scale;
 import io.pulse.engine.domain.ScoringModel;
 import io.pulse.engine.domain.ScoringRule;
 import io.pulse.engine.model.RescoringProgress;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,8 +43,13 @@ public record ModelDocument(
       String event,
       String channel,
       Double points,
+      PointsPerDocument pointsPer,
+      Double maxPoints,
       Map<String, Map<String, Object>> where,
       Integer dailyCap) {}
+
+  /** Points for each unit of the number at {@code property}. */
+  public record PointsPerDocument(String property, Double points) {}
 
   /** The score range. */
   public record ScaleDocument(Double min, Double max) {}
@@ -60,20 +65,16 @@ public record ModelDocument(
   public static ModelDocument of(ScoringModel model, RescoringProgress progress) {
     List<RuleDocument> rules = new ArrayList<>();
     for (ScoringRule rule : model.rules()) {
-      Map<String, Map<String, Object>> where = null;
-      if (!rule.where().isEmpty()) {
-        where = new LinkedHashMap<>();
-        for (Condition condition : rule.where()) {
-          where
-              .computeIfAbsent(condition.path(), path -> new LinkedHashMap<>())
-              .put(condition.operator().wireName(), condition.operand());
-        }
-      }
+      Map<String, Map<String, Object>> where = WhereConditions.of(rule.where());
       rules.add(
           new RuleDocument(
               rule.event(),
               rule.channel() == null ? null : rule.channel().wireName(),
-              rule.points(),
+              rule.pointsPer() == null ? rule.points() : null,
+              rule.pointsPer() == null
+                  ? null
+                  : new PointsPerDocument(rule.pointsPer().property(), rule.pointsPer().points()),
+              rule.maxPoints(),
               where,
               rule.dailyCap()));
     }
@@ -98,9 +99,9 @@ public record ModelDocument(
 
   /**
    * The domain model this document describes for {@code pathId}, or every problem found in it:
-   * shape problems here, rule problems from the domain's own validation.
+   * shape problems here, rule problems from the domain's own validation within {@code limits}.
    */
-  public Result toModel(String pathId) {
+  public Result toModel(String pathId, InputLimits limits) {
     List<String> problems = new ArrayList<>();
     if (id != null && !id.equals(pathId)) {
       problems.add("id '" + id + "' differs from the id in the path '" + pathId + "'");
@@ -159,7 +160,7 @@ public record ModelDocument(
             domainBands,
             saturationPoints == null ? ScoringModel.DEFAULT_SATURATION_POINTS : saturationPoints,
             threshold);
-    List<String> domainProblems = model.problems();
+    List<String> domainProblems = model.problems(limits);
     return domainProblems.isEmpty()
         ? new Result(model, List.of())
         : new Result(null, domainProblems);
@@ -174,8 +175,16 @@ public record ModelDocument(
     if (rule.event() == null) {
       problems.add(at + ".event is required");
     }
-    if (rule.points() == null) {
-      problems.add(at + ".points is required");
+    if ((rule.points() == null) == (rule.pointsPer() == null)) {
+      problems.add(at + " must have exactly one of points and pointsPer");
+    }
+    if (rule.pointsPer() != null) {
+      if (rule.pointsPer().property() == null) {
+        problems.add(at + ".pointsPer.property is required");
+      }
+      if (rule.pointsPer().points() == null) {
+        problems.add(at + ".pointsPer.points is required");
+      }
     }
     Channel channel = null;
     if (rule.channel() != null) {
@@ -184,34 +193,29 @@ public record ModelDocument(
         problems.add(at + ".channel '" + rule.channel() + "' is not one of " + Channel.wireNames());
       }
     }
-    List<Condition> conditions = new ArrayList<>();
-    if (rule.where() != null) {
-      for (Map.Entry<String, Map<String, Object>> path : rule.where().entrySet()) {
-        if (path.getValue() == null || path.getValue().isEmpty()) {
-          problems.add(at + ".where." + path.getKey() + " needs at least one operator");
-          continue;
-        }
-        for (Map.Entry<String, Object> test : path.getValue().entrySet()) {
-          Optional<ConditionOperator> operator = ConditionOperator.fromWireName(test.getKey());
-          if (operator.isEmpty()) {
-            problems.add(
-                at
-                    + ".where."
-                    + path.getKey()
-                    + ": unknown operator '"
-                    + test.getKey()
-                    + "' (eq, ne, in, gt, gte, lt, lte, exists)");
-          } else {
-            conditions.add(new Condition(path.getKey(), operator.get(), test.getValue()));
-          }
-        }
-      }
-    }
+    List<Condition> conditions = WhereConditions.read(at, rule.where(), problems);
     if (problems.size() > before) {
       return Optional.empty();
     }
+    if (rule.pointsPer() != null) {
+      return Optional.of(
+          ScoringRule.proportional(
+              rule.event(),
+              channel,
+              new PointsPer(rule.pointsPer().property(), rule.pointsPer().points()),
+              rule.maxPoints(),
+              conditions,
+              rule.dailyCap()));
+    }
     return Optional.of(
-        new ScoringRule(rule.event(), channel, rule.points(), conditions, rule.dailyCap()));
+        new ScoringRule(
+            rule.event(),
+            channel,
+            rule.points(),
+            conditions,
+            rule.dailyCap(),
+            null,
+            rule.maxPoints()));
   }
 
   /** A model, or the problems that prevent it. */

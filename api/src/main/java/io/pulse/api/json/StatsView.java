@@ -16,6 +16,7 @@ public record StatsView(
     String asOf,
     long users,
     Map<String, Map<String, Long>> segments,
+    Map<String, Long> audiences,
     List<HourView> transitionsPerHour,
     long transitionsLast24Hours,
     long transitions,
@@ -47,6 +48,7 @@ public record StatsView(
         stats.asOf().toString(),
         stats.users(),
         stats.segments(),
+        stats.audiences(),
         stats.transitionsPerHour().stream()
             .map(hour -> new HourView(hour.hour().toString(), hour.count()))
             .toList(),

@@ -3,6 +3,7 @@ package io.pulse.api.json;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.pulse.engine.domain.subscription.SubscriptionState;
 import io.pulse.engine.domain.subscription.WebhookSubscription;
+import java.util.Optional;
 
 /**
  * A subscription on the wire. {@code secret} is masked, except in the answer that created a
@@ -20,16 +21,17 @@ public record SubscriptionView(
     Long deadLettersDropped) {
 
   public static SubscriptionView of(SubscriptionState state) {
-    return of(state, false);
+    return of(state, Optional.empty());
   }
 
-  public static SubscriptionView of(SubscriptionState state, boolean revealSecret) {
+  /** {@code generatedSecret}: the secret the server made, shown in the answer that created it. */
+  public static SubscriptionView of(SubscriptionState state, Optional<String> generatedSecret) {
     WebhookSubscription subscription = state.subscription();
     return new SubscriptionView(
         subscription.id(),
         subscription.url(),
         FilterDocument.of(subscription.filter()),
-        revealSecret ? subscription.secret() : subscription.maskedSecret(),
+        generatedSecret.orElse(subscription.maskedSecret()),
         subscription.createdAt().toString(),
         state.deliveredOffset(),
         state.deadLetters().size(),

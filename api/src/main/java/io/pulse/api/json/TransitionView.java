@@ -1,8 +1,10 @@
 package io.pulse.api.json;
 
+import io.pulse.engine.domain.AudienceTransition;
 import io.pulse.engine.domain.SegmentTransition;
+import io.pulse.engine.domain.Transition;
 
-/** A transition on the wire, with its position in the journal as {@code offset}. */
+/** A model's transition on the wire, with its position in the journal as {@code offset}. */
 public record TransitionView(
     String id,
     long offset,
@@ -13,6 +15,14 @@ public record TransitionView(
     double score,
     String at,
     String cause) {
+
+  /** The wire form of any transition: a model's as this view, an audience's as its own. */
+  public static Object ofAny(Transition transition, long offset) {
+    if (transition instanceof AudienceTransition membership) {
+      return AudienceTransitionView.of(membership, offset);
+    }
+    return of((SegmentTransition) transition, offset);
+  }
 
   public static TransitionView of(SegmentTransition transition, long offset) {
     return new TransitionView(

@@ -2,6 +2,7 @@ package io.pulse.api.json;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.pulse.engine.domain.CustomerMetrics;
+import io.pulse.engine.domain.Definitions;
 import io.pulse.engine.domain.ModelStanding;
 import io.pulse.engine.domain.ScoringModel;
 import io.pulse.engine.domain.ScoringModels;
@@ -14,9 +15,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A user as {@code GET /v1/users/{id}} shows it: every score is the value now. */
+/**
+ * A user as {@code GET /v1/users/{id}} shows it: every score, and every audience the user is in, is
+ * the value now; {@code traits} are as last set.
+ */
 public record UserView(
-    String userId, Map<String, ScoreView> scores, List<String> segments, MetricsView metrics) {
+    String userId,
+    Map<String, ScoreView> scores,
+    List<String> segments,
+    MetricsView metrics,
+    Map<String, Object> traits,
+    List<String> audiences) {
 
   /**
    * One model's standing; {@code modelVersion} is the version it is computed under, the previous
@@ -44,6 +53,11 @@ public record UserView(
       String lastSeen) {}
 
   public static UserView of(UserEngagement user, ScoringModels models, Instant now) {
+    return of(user, Definitions.of(models), now);
+  }
+
+  public static UserView of(UserEngagement user, Definitions definitions, Instant now) {
+    ScoringModels models = definitions.models();
     Map<String, ScoreView> scores = new LinkedHashMap<>();
     List<String> segments = new ArrayList<>();
     for (ScoringModel current : models.all()) {
@@ -82,12 +96,19 @@ public record UserView(
                 ? null
                 : Duration.between(metrics.lastPurchaseAt(), now).toDays(),
             text(metrics.firstSeen()),
-            text(metrics.lastSeen())));
+            text(metrics.lastSeen())),
+        user.traits().values(),
+        // What time alone has changed since the user was last decided is shown already; its
+        // transitions follow within the wake-up resolution.
+        user.wakeUp(definitions, now).state().audiences().memberships());
   }
 
-  /** Sums of order amounts are shown in cents, without binary floating-point noise. */
+  /**
+   * Sums of order amounts are shown in cents, without binary floating-point noise. Beyond 10^15 a
+   * double holds no cents to round to, and its cents would no longer fit in a long.
+   */
   static double money(double value) {
-    return Math.round(value * 100) / 100.0;
+    return Math.abs(value) < 1e15 ? Math.round(value * 100) / 100.0 : value;
   }
 
   private static String text(Instant at) {

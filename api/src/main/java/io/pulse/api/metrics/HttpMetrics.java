@@ -32,30 +32,24 @@ final class HttpMetrics {
     this.beforeScrape = beforeScrape;
   }
 
-  /** {@code /metrics} in front of {@code api}, every answer of both counted by status. */
-  Route routes(Route api) {
-    return mapResponse(this::count, () -> concat(metrics(), api));
+  /** {@code api} with every answer counted by status. */
+  Route counting(Route api) {
+    return mapResponse(this::count, () -> api);
   }
 
-  private Route metrics() {
-    return path(
-        "metrics",
-        () ->
-            get(
-                () ->
-                    completeWithFuture(
-                        beforeScrape
-                            .get()
-                            .handle((done, failure) -> null)
-                            .thenApply(
-                                done ->
-                                    HttpResponse.create()
-                                        .withEntity(
-                                            HttpEntities.create(
-                                                PROMETHEUS_TEXT,
-                                                registry
-                                                    .scrape()
-                                                    .getBytes(StandardCharsets.UTF_8)))))));
+  /** The answer to {@code GET /metrics}. */
+  Route scrape() {
+    return completeWithFuture(
+        beforeScrape
+            .get()
+            .handle((done, failure) -> null)
+            .thenApply(
+                done ->
+                    HttpResponse.create()
+                        .withEntity(
+                            HttpEntities.create(
+                                PROMETHEUS_TEXT,
+                                registry.scrape().getBytes(StandardCharsets.UTF_8)))));
   }
 
   private HttpResponse count(HttpResponse response) {

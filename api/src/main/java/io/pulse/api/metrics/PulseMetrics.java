@@ -1,5 +1,6 @@
 package io.pulse.api.metrics;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmHeapPressureMetrics;
@@ -9,20 +10,37 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pulse.api.http.ConnectionGate;
+import io.pulse.api.http.ConnectionObserver;
+import io.pulse.api.http.Endpoint;
 import io.pulse.api.http.IngestObserver;
+import io.pulse.api.webhook.WebhookObserver;
+import io.pulse.engine.domain.access.Scope;
 import io.pulse.engine.ingest.EventIngestion;
+import io.pulse.engine.journal.JournalAvailability;
+import io.pulse.engine.model.ModelCatalogRevision;
 import io.pulse.engine.user.UserEntityObserver;
 import io.pulse.persistence.DatabaseSettings;
+import io.pulse.persistence.JournalCircuitBreaker;
 import io.pulse.persistence.TaggedEventBacklog;
 import io.pulse.persistence.TaggedEventFeed;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * This node's metrics, served at {@code GET /metrics} in Prometheus text format by Micrometer's
- * Prometheus registry: ingestion, user entities, journal writes, sharding, read-side lag, HTTP
- * answers, and the JVM. Metric names are documented in docs/operations.md.
+ * Prometheus registry: ingestion, user entities, journal writes and its circuit breaker, sharding,
+ * cluster membership, readiness, read-side lag, re-scoring, webhooks, HTTP connections and answers,
+ * and the JVM. Metric names are documented in docs/operations.md.
  */
 public final class PulseMetrics {
 
@@ -31,7 +49,12 @@ public final class PulseMetrics {
   private final EntityMetrics entities;
   private final IngestMetrics ingest;
   private final ShardingGauges sharding;
+  private final HttpMetrics http;
+  private final ConnectionMetrics connections;
+  private final WebhookMetrics webhooks;
   private ReadSideLag readSide;
+  private ReadinessGauges readiness;
+  private RescoringGauges rescoring;
 
   private PulseMetrics(ActorSystem<?> system) {
     this.system = system;
@@ -55,6 +78,11 @@ public final class PulseMetrics {
     this.entities = new EntityMetrics(registry);
     this.ingest = new IngestMetrics(registry);
     this.sharding = new ShardingGauges(system, registry);
+    this.http = new HttpMetrics(registry, this::refresh);
+    this.connections = new ConnectionMetrics(registry);
+    this.webhooks = new WebhookMetrics(registry);
+    ClusterGauges.register(system, registry);
+    CircuitBreakerGauges.register(JournalCircuitBreaker.get(system), registry);
   }
 
   /** Metrics of a node, with the JVM binders registered. */
@@ -72,12 +100,58 @@ public final class PulseMetrics {
     return ingest;
   }
 
-  /** Reports the events this node holds unacknowledged. */
-  public PulseMetrics watch(EventIngestion ingestion) {
-    io.micrometer.core.instrument.Gauge.builder(
-            "pulse.ingest.in.flight.events", ingestion, EventIngestion::inFlightEvents)
+  /** Hand to the webhook deliveries. */
+  public WebhookObserver webhookObserver() {
+    return webhooks;
+  }
+
+  /** Hand to the {@code ConnectionGate}. */
+  public ConnectionObserver connectionObserver() {
+    return connections;
+  }
+
+  /** Reports the HTTP connections {@code gate} holds open. */
+  public PulseMetrics watch(ConnectionGate gate) {
+    connections.watch(gate);
+    return this;
+  }
+
+  /** Reports the events this node holds unacknowledged, and how many it may ({@code limit}). */
+  public PulseMetrics watch(EventIngestion ingestion, int limit) {
+    Gauge.builder("pulse.ingest.in.flight.events", ingestion, EventIngestion::inFlightEvents)
         .description("Events accepted by this node and not yet acknowledged durable")
         .register(registry);
+    Gauge.builder("pulse.ingest.in.flight.events.limit", () -> limit)
+        .description(
+            "Events this node holds unacknowledged at most before it answers 503"
+                + " (pulse.ingest.max-in-flight-events)")
+        .register(registry);
+    return this;
+  }
+
+  /**
+   * Reports whether this node is ready, checked before each scrape by {@code checks} (each of
+   * {@code HealthRoutes.CHECKS} and whether it passes).
+   */
+  public PulseMetrics watchReadiness(Supplier<CompletionStage<Map<String, Boolean>>> checks) {
+    readiness = new ReadinessGauges(checks, registry);
+    return this;
+  }
+
+  /**
+   * Reports the re-scorings under way of every tenant in {@code tenants}, from the catalog this
+   * node holds of each ({@code catalogs}).
+   */
+  public PulseMetrics watchRescoring(
+      Supplier<? extends Collection<String>> tenants,
+      Function<String, Optional<ModelCatalogRevision>> catalogs) {
+    rescoring = new RescoringGauges(tenants, catalogs, registry);
+    return this;
+  }
+
+  /** Reports whether the journal database answers, its outages and the writes refused meanwhile. */
+  public PulseMetrics watch(JournalAvailability journal) {
+    JournalMetrics.register(journal, registry);
     return this;
   }
 
@@ -88,15 +162,34 @@ public final class PulseMetrics {
     return this;
   }
 
-  /** {@code GET /metrics} in front of {@code api}, and every answer counted by status. */
-  public Route routes(Route api) {
-    return new HttpMetrics(registry, this::refresh).routes(api);
+  /**
+   * {@code GET /metrics}: the operator's, with the {@code metrics:read} scope, or open to scrapers
+   * inside the cluster network when {@code requireKey} is off.
+   */
+  public Endpoint endpoint(boolean requireKey) {
+    Endpoint.Handler handler = call -> http.scrape();
+    return requireKey
+        ? Endpoint.operator("GET", "/metrics", Scope.METRICS_READ, handler)
+        : Endpoint.open("GET", "/metrics", handler);
+  }
+
+  /** {@code api} with every answer counted by status. */
+  public Route counting(Route api) {
+    return http.counting(api);
   }
 
   private CompletableFuture<Void> refresh() {
-    CompletableFuture<Void> shards = sharding.refresh().toCompletableFuture();
-    return readSide == null
-        ? shards
-        : CompletableFuture.allOf(shards, readSide.refresh().toCompletableFuture());
+    List<CompletableFuture<Void>> refreshed = new ArrayList<>();
+    refreshed.add(sharding.refresh().toCompletableFuture());
+    if (readSide != null) {
+      refreshed.add(readSide.refresh().toCompletableFuture());
+    }
+    if (readiness != null) {
+      refreshed.add(readiness.refresh().toCompletableFuture());
+    }
+    if (rescoring != null) {
+      rescoring.refresh();
+    }
+    return CompletableFuture.allOf(refreshed.toArray(CompletableFuture[]::new));
   }
 }

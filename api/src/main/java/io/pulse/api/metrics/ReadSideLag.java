@@ -2,11 +2,19 @@ package io.pulse.api.metrics;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.pulse.engine.user.UserEntity;
+import io.micrometer.core.instrument.Tags;
+import io.pulse.engine.user.JournalTags;
+import io.pulse.persistence.JournalStreams;
+import io.pulse.persistence.ReadSide;
 import io.pulse.persistence.TaggedEventBacklog;
 import io.pulse.persistence.TaggedEventFeed;
+import io.pulse.persistence.projection.PromotionProjection;
+import io.pulse.persistence.stats.StatsProjection;
+import io.pulse.persistence.wakeup.WakeUpScheduler;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -15,21 +23,43 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.stream.RestartSettings;
-import org.apache.pekko.stream.javadsl.RestartSource;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How far the transition read side is behind the journal. This node follows the transition tag
- * live, as a consumer of the feed does; before each scrape the journal tables say which stored
- * transitions come after the newest one the read side has delivered. The lag is how many there are
- * ({@code pulse_read_side_lag_transitions}) and how long ago the oldest of them was written ({@code
- * pulse_read_side_lag_seconds}); both are 0 when the read side has caught up.
+ * How far each read side is behind the journal, by reader and the tag it follows. Before each
+ * scrape the journal tables say which stored events with a reader's tag come after the newest one
+ * it has read; the lag is how many there are ({@code pulse_read_side_lag_events}) and how long ago
+ * the oldest of them was written ({@code pulse_read_side_lag_seconds}), both 0 when it has caught
+ * up.
+ *
+ * <p>The readers: this node's live read of the transition tag ({@code transition-feed}, which the
+ * feed, streams and webhooks share), followed here as a consumer of it does; and the cluster's
+ * singletons that store their offsets in the database (wake-ups, the statistics, the promotion
+ * projection), measured from the offset they stored, so every node reports the same for them.
  */
 final class ReadSideLag {
 
   private static final Logger log = LoggerFactory.getLogger(ReadSideLag.class);
+
+  /** This node's live read of transitions. */
+  static final String LIVE_FEED = "transition-feed";
+
+  /** The lag of one reader, as last measured. */
+  private record Lag(ReadSide side, AtomicLong events, AtomicLong millis) {
+    Lag(ReadSide side) {
+      this(side, new AtomicLong(), new AtomicLong());
+    }
+
+    void set(TaggedEventBacklog.Backlog behind) {
+      events.set(behind.events());
+      millis.set(
+          behind.events() == 0
+              ? 0
+              : Math.max(0, System.currentTimeMillis() - behind.oldestWriteTimestampMillis()));
+    }
+  }
 
   private final ActorSystem<?> system;
   private final TaggedEventFeed feed;
@@ -37,8 +67,8 @@ final class ReadSideLag {
   private final Executor blocking;
   private final AtomicBoolean following = new AtomicBoolean();
   private final AtomicLong deliveredOffset = new AtomicLong();
-  private final AtomicLong lagTransitions = new AtomicLong();
-  private final AtomicLong lagMillis = new AtomicLong();
+  private final Lag live = new Lag(ReadSide.stored(LIVE_FEED, JournalTags.TRANSITION));
+  private final List<Lag> stored = new ArrayList<>();
 
   ReadSideLag(
       ActorSystem<?> system,
@@ -49,14 +79,39 @@ final class ReadSideLag {
     this.feed = feed;
     this.backlog = backlog;
     this.blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
-    Gauge.builder("pulse.read.side.lag.transitions", lagTransitions, AtomicLong::get)
-        .description("Stored transitions that the read side has not delivered yet")
+    for (ReadSide side : storedReadSides()) {
+      stored.add(new Lag(side));
+    }
+    // Kept under its first name, without labels, for the dashboards that use it.
+    Gauge.builder("pulse.read.side.lag.transitions", live.events(), AtomicLong::get)
+        .description("Stored transitions that this node's live transition feed has not delivered")
         .register(registry);
-    Gauge.builder("pulse.read.side.lag", lagMillis, millis -> millis.get() / 1000.0)
-        .description("Age of the oldest stored transition that the read side has not delivered")
-        .baseUnit("seconds")
-        .register(registry);
+    List<Lag> all = new ArrayList<>(stored);
+    all.add(0, live);
+    for (Lag lag : all) {
+      Tags tags = Tags.of("reader", lag.side().reader(), "tag", lag.side().tag());
+      Gauge.builder("pulse.read.side.lag.events", lag.events(), AtomicLong::get)
+          .description("Stored events with the reader's tag that it has not read yet")
+          .tags(tags)
+          .register(registry);
+      Gauge.builder("pulse.read.side.lag", lag.millis(), millis -> millis.get() / 1000.0)
+          .description("Age of the oldest stored event with the reader's tag that it has not read")
+          .baseUnit("seconds")
+          .tags(tags)
+          .register(registry);
+    }
     system.getWhenTerminated().thenRun(backlog::close);
+  }
+
+  /** The read sides that store their offsets in the journal database. */
+  static List<ReadSide> storedReadSides() {
+    List<ReadSide> sides = new ArrayList<>();
+    sides.add(ReadSide.stored(WakeUpScheduler.READER, JournalTags.WAKE_UP));
+    sides.addAll(StatsProjection.readSides());
+    sides.add(
+        ReadSide.projection(
+            PromotionProjection.ID.name(), PromotionProjection.ID.key(), JournalTags.PROMOTION));
+    return sides;
   }
 
   /** Measures the lag; the first successful measurement starts following the feed. */
@@ -73,19 +128,16 @@ final class ReadSideLag {
     try {
       if (!following.get()) {
         // Start at the journal's current end: history is not lag, and replaying it is costly.
-        long newest = backlog.newestOffset(UserEntity.TRANSITION_TAG);
+        long newest = backlog.newestOffset(JournalTags.TRANSITION);
         if (following.compareAndSet(false, true)) {
           deliveredOffset.set(newest);
           follow();
         }
       }
-      TaggedEventBacklog.Backlog behind =
-          backlog.after(UserEntity.TRANSITION_TAG, deliveredOffset.get());
-      lagTransitions.set(behind.events());
-      lagMillis.set(
-          behind.events() == 0
-              ? 0
-              : Math.max(0, System.currentTimeMillis() - behind.oldestWriteTimestampMillis()));
+      live.set(backlog.after(JournalTags.TRANSITION, deliveredOffset.get()));
+      for (Lag lag : stored) {
+        lag.set(backlog.after(lag.side().tag(), backlog.storedOffset(lag.side())));
+      }
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
@@ -94,8 +146,11 @@ final class ReadSideLag {
   private void follow() {
     RestartSettings restart =
         RestartSettings.create(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2);
-    RestartSource.withBackoff(
-            restart, () -> feed.live(UserEntity.TRANSITION_TAG, deliveredOffset.get()))
+    JournalStreams.restarting(
+            system,
+            "Measuring the read side's lag",
+            restart,
+            () -> feed.live(JournalTags.TRANSITION, deliveredOffset.get()))
         .runWith(
             Sink.foreach(envelope -> deliveredOffset.set(TaggedEventFeed.offsetOf(envelope))),
             system);

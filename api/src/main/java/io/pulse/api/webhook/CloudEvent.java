@@ -1,7 +1,8 @@
 package io.pulse.api.webhook;
 
 import io.pulse.api.json.TransitionView;
-import io.pulse.engine.domain.SegmentTransition;
+import io.pulse.engine.domain.AudienceTransition;
+import io.pulse.engine.domain.Transition;
 
 /**
  * A transition as a CloudEvents 1.0 event in structured JSON mode: {@code id} is the transition's
@@ -15,20 +16,25 @@ public record CloudEvent(
     String time,
     String subject,
     String datacontenttype,
-    TransitionView data) {
+    Object data) {
 
+  /** The type of a model's transition. */
   public static final String TYPE = "pulse.segment.transition";
+
+  /** The type of an audience's transition. */
+  public static final String AUDIENCE_TYPE = "pulse.audience.transition";
+
   public static final String SOURCE = "/pulse/transitions";
 
-  public static CloudEvent of(SegmentTransition transition, long offset) {
+  public static CloudEvent of(Transition transition, long offset) {
     return new CloudEvent(
         "1.0",
-        TYPE,
+        transition instanceof AudienceTransition ? AUDIENCE_TYPE : TYPE,
         SOURCE,
         transition.id(),
         transition.at().toString(),
         transition.userId(),
         "application/json",
-        TransitionView.of(transition, offset));
+        TransitionView.ofAny(transition, offset));
   }
 }

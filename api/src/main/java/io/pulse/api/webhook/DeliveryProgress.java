@@ -11,6 +11,7 @@ final class DeliveryProgress {
 
   private final TreeSet<Long> inFlight = new TreeSet<>();
   private long examined;
+  private boolean deliveredSinceTaken;
 
   DeliveryProgress(long startAfter) {
     this.examined = startAfter;
@@ -27,6 +28,17 @@ final class DeliveryProgress {
   /** The delivery of {@code offset} is over (delivered, or durably dead-lettered). */
   synchronized void finished(long offset) {
     inFlight.remove(offset);
+    deliveredSinceTaken = true;
+  }
+
+  /**
+   * Whether a delivery finished since the last call. A watermark that moved only over other
+   * tenants' or filtered-out transitions is not worth a journal write of its own.
+   */
+  synchronized boolean takeDelivered() {
+    boolean delivered = deliveredSinceTaken;
+    deliveredSinceTaken = false;
+    return delivered;
   }
 
   synchronized long watermark() {

@@ -1,10 +1,11 @@
 package io.pulse.api.webhook;
 
-import io.pulse.engine.domain.SegmentTransition;
+import io.pulse.engine.domain.Transition;
 import io.pulse.engine.domain.subscription.DeadLetter;
 import io.pulse.engine.domain.subscription.TransitionFilter;
 import io.pulse.engine.subscription.DeliveryRun;
 import io.pulse.engine.subscription.SubscriptionEntity;
+import io.pulse.engine.user.UserEntity;
 import io.pulse.persistence.FellBehindException;
 import io.pulse.persistence.TaggedEventFeed;
 import java.time.Duration;
@@ -61,11 +62,14 @@ final class DeliveryWorker {
   private final TimerScheduler<Message> timers;
   private final Materializer materializer;
   private final TransitionFilter filter;
+  private final String ownUsers;
   private final Set<Long> redelivered = ConcurrentHashMap.newKeySet();
   private DeliveryProgress progress;
   private UniqueKillSwitch stream;
   private long incarnation;
   private long committed;
+  private long committedAtNanos = System.nanoTime();
+  private boolean deliveredSinceCommit;
   private boolean committing;
   private Duration restartDelay;
 
@@ -92,6 +96,7 @@ final class DeliveryWorker {
     // Tied to this actor: every stream of the run stops with it.
     this.materializer = Materializer.createMaterializer(context);
     this.filter = run.subscription().filter();
+    this.ownUsers = UserEntity.persistenceIdPrefix(run.tenant());
     this.committed = run.afterOffset();
     this.restartDelay = settings.minRestart();
   }
@@ -173,7 +178,9 @@ final class DeliveryWorker {
 
   private Optional<Delivery> toDelivery(EventEnvelope envelope, DeliveryProgress tracking) {
     long offset = TaggedEventFeed.offsetOf(envelope);
-    if (envelope.event() instanceof SegmentTransition transition && filter.matches(transition)) {
+    if (envelope.event() instanceof Transition transition
+        && envelope.persistenceId().startsWith(ownUsers)
+        && filter.matches(transition)) {
       tracking.examined(offset, true);
       return Optional.of(new Delivery(offset, transition, 0));
     }
@@ -187,8 +194,12 @@ final class DeliveryWorker {
 
   private Behavior<Message> onCommitTick() {
     long watermark = progress.watermark();
-    if (!committing && watermark > committed) {
+    deliveredSinceCommit |= progress.takeDelivered();
+    boolean idleCommitDue =
+        System.nanoTime() - committedAtNanos >= settings.idleCommitInterval().toNanos();
+    if (!committing && watermark > committed && (deliveredSinceCommit || idleCommitDue)) {
       committing = true;
+      deliveredSinceCommit = false;
       CompletionStage<Done> answer =
           AskPattern.ask(
               entity,
@@ -205,8 +216,12 @@ final class DeliveryWorker {
     committing = false;
     if (result.succeeded()) {
       committed = Math.max(committed, result.offset());
+      committedAtNanos = System.nanoTime();
       // Progress again: a later failure starts its backoff from the beginning.
       restartDelay = settings.minRestart();
+    } else {
+      // Not recorded: the deliveries behind it still need their record at the next tick.
+      deliveredSinceCommit = true;
     }
     return Behaviors.same();
   }

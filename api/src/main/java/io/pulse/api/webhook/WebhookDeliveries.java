@@ -4,12 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pulse.engine.domain.subscription.DeadLetter;
 import io.pulse.engine.domain.subscription.RetrySchedule;
+import io.pulse.engine.domain.subscription.WebhookSubscription;
 import io.pulse.engine.subscription.DeliveryRun;
 import io.pulse.engine.subscription.SubscriptionDelivery;
 import io.pulse.engine.subscription.SubscriptionEntity;
 import io.pulse.persistence.LiveTagFeed;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
@@ -32,6 +34,7 @@ public final class WebhookDeliveries implements SubscriptionDelivery {
   private final WebhookSettings settings;
   private final ObjectMapper mapper;
   private final Clock clock;
+  private final WebhookObserver observer;
 
   public WebhookDeliveries(
       ActorSystem<?> system,
@@ -39,18 +42,25 @@ public final class WebhookDeliveries implements SubscriptionDelivery {
       WebhookSender sender,
       WebhookSettings settings,
       ObjectMapper mapper,
-      Clock clock) {
+      Clock clock,
+      WebhookObserver observer) {
     this.system = system;
     this.transitions = transitions;
     this.sender = sender;
     this.settings = settings;
     this.mapper = mapper;
     this.clock = clock;
+    this.observer = observer;
   }
 
   @Override
   public Behavior<?> start(DeliveryRun run, ActorRef<SubscriptionEntity.Command> entity) {
     return DeliveryWorker.create(run, entity, this);
+  }
+
+  @Override
+  public Optional<String> resealedSecret(WebhookSubscription subscription) {
+    return sender.resealedSecret(subscription);
   }
 
   LiveTagFeed transitions() {
@@ -91,6 +101,7 @@ public final class WebhookDeliveries implements SubscriptionDelivery {
         .send(run.subscription(), delivery.transition().id(), body, attempt)
         .thenCompose(
             outcome -> {
+              observer.attempted(run.tenant(), outcome);
               if (outcome.delivered()) {
                 return redelivery
                     ? report(
@@ -124,9 +135,15 @@ public final class WebhookDeliveries implements SubscriptionDelivery {
                       clock.instant(),
                       false);
               return report(
-                  entity,
-                  replyTo ->
-                      new SubscriptionEntity.ReportDeadLetter(run.generation(), letter, replyTo));
+                      entity,
+                      replyTo ->
+                          new SubscriptionEntity.ReportDeadLetter(
+                              run.generation(), letter, replyTo))
+                  .thenApply(
+                      filed -> {
+                        observer.deadLettered(run.tenant(), outcome);
+                        return filed;
+                      });
             });
   }
 

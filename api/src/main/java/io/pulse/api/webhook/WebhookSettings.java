@@ -2,6 +2,7 @@ package io.pulse.api.webhook;
 
 import com.typesafe.config.Config;
 import io.pulse.engine.domain.subscription.RetrySchedule;
+import io.pulse.engine.domain.subscription.WebhookTargetPolicy;
 import io.pulse.engine.subscription.SubscriptionSettings;
 import java.time.Duration;
 
@@ -13,12 +14,14 @@ public record WebhookSettings(
     Duration requestTimeout,
     Duration connectTimeout,
     Duration commitInterval,
+    Duration idleCommitInterval,
     int bufferSize,
     Duration minRestart,
     Duration maxRestart,
     Duration keepAliveInterval,
     Duration askTimeout,
-    SubscriptionSettings subscriptions) {
+    SubscriptionSettings subscriptions,
+    WebhookTargetPolicy targets) {
 
   public static WebhookSettings fromConfig(Config config) {
     Config webhooks = config.getConfig("pulse.webhooks");
@@ -32,12 +35,26 @@ public record WebhookSettings(
         webhooks.getDuration("request-timeout"),
         webhooks.getDuration("connect-timeout"),
         webhooks.getDuration("commit-interval"),
+        webhooks.getDuration("idle-commit-interval"),
         webhooks.getInt("buffer-size"),
         webhooks.getDuration("restart.min-backoff"),
         webhooks.getDuration("restart.max-backoff"),
         webhooks.getDuration("keep-alive-interval"),
         config.getDuration("pulse.http.ask-timeout"),
         new SubscriptionSettings(
-            webhooks.getInt("max-dead-letters"), webhooks.getInt("snapshot-every"), 2));
+            webhooks.getInt("max-dead-letters"), webhooks.getInt("snapshot-every"), 2),
+        targets(webhooks.getString("allowed-networks")));
+  }
+
+  private static WebhookTargetPolicy targets(String allowedNetworks) {
+    try {
+      return WebhookTargetPolicy.allowing(allowedNetworks);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "pulse.webhooks.allowed-networks (PULSE_WEBHOOK_ALLOWED_NETWORKS) must be"
+              + " comma-separated CIDR blocks such as 10.20.0.0/16: "
+              + e.getMessage(),
+          e);
+    }
   }
 }

@@ -53,6 +53,9 @@ public final class StreamLatencyBench {
   /** Percentiles of one run, in milliseconds. */
   record Run(int samples, double p50, double p90, double p99, double max) {}
 
+  /** The admin key the measured node is started with. */
+  private static final String KEY = "pulse_stream-latency-bench-key-0123456789";
+
   public static void main(String[] args) throws Exception {
     Map<String, String> options = options(args);
     DatabaseKind kind =
@@ -99,6 +102,7 @@ public final class StreamLatencyBench {
       settings.put("pulse.http.host", "127.0.0.1");
       settings.put("pulse.http.port", 0);
       settings.put("pekko.coordinated-shutdown.exit-jvm", "off");
+      settings.put("pulse.access.admin-key", KEY);
       if (refresh != null) {
         settings.put("pulse.read-journal.refresh-interval", refresh);
       }
@@ -120,6 +124,7 @@ public final class StreamLatencyBench {
   private static Run measure(int port, int rate, int seconds, ExecutorService senders)
       throws Exception {
     String base = "http://127.0.0.1:" + port;
+    String key = KEY;
     HttpClient client =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -134,6 +139,7 @@ public final class StreamLatencyBench {
         client.send(
             HttpRequest.newBuilder(URI.create(base + "/v1/transitions/stream"))
                 .header("Accept", "text/event-stream")
+                .header("Authorization", "Bearer " + key)
                 .build(),
             HttpResponse.BodyHandlers.ofLines());
     Thread reader =
@@ -221,6 +227,7 @@ public final class StreamLatencyBench {
           client.send(
               HttpRequest.newBuilder(URI.create(base + "/v1/events"))
                   .header("Content-Type", "application/json")
+                  .header("Authorization", "Bearer " + KEY)
                   .POST(HttpRequest.BodyPublishers.ofString(body))
                   .build(),
               HttpResponse.BodyHandlers.discarding());

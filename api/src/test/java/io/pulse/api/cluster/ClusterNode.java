@@ -27,6 +27,9 @@ import java.util.function.BooleanSupplier;
  */
 final class ClusterNode implements AutoCloseable {
 
+  /** The admin key every node of the test cluster is started with. */
+  static final String ADMIN_KEY = "pulse_test-cluster-admin-key-0123456789";
+
   static final ObjectMapper MAPPER = new ObjectMapper();
   static final HttpClient CLIENT =
       HttpClient.newBuilder()
@@ -85,15 +88,18 @@ final class ClusterNode implements AutoCloseable {
     environment.keySet().removeIf(variable -> variable.startsWith("PULSE_"));
     environment.put("PULSE_HTTP_HOST", "127.0.0.1");
     environment.put("PULSE_HTTP_PORT", Integer.toString(httpPort));
+    environment.put("PULSE_ADMIN_KEY", ADMIN_KEY);
     environment.put("PULSE_REMOTE_HOST", "127.0.0.1");
     environment.put("PULSE_REMOTE_PORT", Integer.toString(remotePort));
     environment.put("PULSE_MANAGEMENT_PORT", Integer.toString(managementPort));
     environment.put("PULSE_SEED_NODE_1", seedNodes.get(0));
     environment.put("PULSE_SEED_NODE_2", seedNodes.get(1));
+    // Every node of a cluster needs the same key for webhook secrets.
+    environment.put("PULSE_SECRET_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
     environment.put("PULSE_DB_URL", database.jdbcUrl());
     environment.put("PULSE_DB_USER", database.user());
     environment.put("PULSE_DB_PASSWORD", database.password());
-    environment.put("PULSE_DB_CREATE_SCHEMA", "off");
+    environment.put("PULSE_DB_MIGRATE", "validate");
     environment.put("PULSE_DB_POOL_SIZE", "4");
     environment.put("PULSE_JOURNAL_PARALLELISM", "4");
     // A request whose user sits on a node that died answers 503 soon; the client retries.
@@ -184,6 +190,7 @@ final class ClusterNode implements AutoCloseable {
       return CLIENT.send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
               .timeout(timeout)
+              .header("Authorization", "Bearer " + ADMIN_KEY)
               .header("Content-Type", "application/json")
               .POST(HttpRequest.BodyPublishers.ofString(body))
               .build(),
@@ -234,6 +241,7 @@ final class ClusterNode implements AutoCloseable {
           CLIENT.send(
               HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                   .timeout(Duration.ofSeconds(10))
+                  .header("Authorization", "Bearer " + ADMIN_KEY)
                   .GET()
                   .build(),
               HttpResponse.BodyHandlers.ofString());

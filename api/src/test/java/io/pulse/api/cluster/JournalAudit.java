@@ -6,11 +6,13 @@ import io.pulse.engine.domain.BehaviouralEvent;
 import io.pulse.engine.domain.ScoredEvent;
 import io.pulse.engine.domain.ScoringModel;
 import io.pulse.engine.domain.ScoringModels;
+import io.pulse.engine.domain.SegmentTransition;
 import io.pulse.engine.domain.UserEngagement;
 import io.pulse.engine.user.UserEntity;
 import io.pulse.persistence.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -28,10 +30,10 @@ import org.apache.pekko.serialization.SerializationExtension;
  * Reads the users' journal straight from the database, with the server's own serializer, and
  * recomputes each user's engagement from the journaled events with the engine's pure domain.
  */
-final class JournalAudit {
+public final class JournalAudit {
 
   /** One user's accepted events, in journal order. */
-  record UserJournal(String userId, List<BehaviouralEvent> events) {
+  public record UserJournal(String userId, List<BehaviouralEvent> events) {
 
     /** The user as the pure domain scores these events afresh under {@code model}. */
     UserEngagement recompute(ScoringModel model) {
@@ -43,10 +45,12 @@ final class JournalAudit {
     }
   }
 
+  /** A segment transition as journaled, and when the journal was asked to write it. */
+  public record JournaledTransition(SegmentTransition transition, Instant writtenAt) {}
+
   private JournalAudit() {}
 
-  /** Every user's journaled events (transitions left out), by user id. */
-  static Map<String, UserJournal> read(TestDatabase database) throws SQLException {
+  private static ActorSystem serializing() {
     Config config =
         ConfigFactory.parseString(
                 "pekko.actor.provider = local\n"
@@ -55,7 +59,45 @@ final class JournalAudit {
             .withFallback(ConfigFactory.parseResources("engine.conf"))
             .withFallback(ConfigFactory.defaultReference())
             .resolve();
-    ActorSystem system = ActorSystem.create("journal-audit", config);
+    return ActorSystem.create("journal-audit", config);
+  }
+
+  /**
+   * The segment transitions of the users whose ids start with {@code userIdPrefix}, with the write
+   * timestamp the journal gave them: the moment their user handed them to the journal.
+   */
+  public static List<JournaledTransition> transitions(TestDatabase database, String userIdPrefix)
+      throws SQLException {
+    ActorSystem system = serializing();
+    String prefix = UserEntity.ENTITY_KEY.name() + "|";
+    try (Connection connection = connect(database);
+        PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT write_timestamp, event_ser_id, event_ser_manifest, event_payload"
+                    + " FROM event_journal WHERE persistence_id LIKE ? AND NOT deleted"
+                    + " ORDER BY ordering")) {
+      select.setString(1, prefix + "%|" + userIdPrefix + "%");
+      Serialization serialization = SerializationExtension.get(system);
+      List<JournaledTransition> transitions = new ArrayList<>();
+      try (ResultSet row = select.executeQuery()) {
+        while (row.next()) {
+          Object change =
+              serialization.deserialize(row.getBytes(4), row.getInt(2), row.getString(3)).get();
+          if (change instanceof SegmentTransition transition) {
+            transitions.add(
+                new JournaledTransition(transition, Instant.ofEpochMilli(row.getLong(1))));
+          }
+        }
+      }
+      return transitions;
+    } finally {
+      system.terminate();
+    }
+  }
+
+  /** Every user's journaled events (transitions left out), by user id. */
+  public static Map<String, UserJournal> read(TestDatabase database) throws SQLException {
+    ActorSystem system = serializing();
     try (Connection connection = connect(database);
         Statement statement = connection.createStatement()) {
       Serialization serialization = SerializationExtension.get(system);

@@ -172,7 +172,10 @@ class MultiNodeClusterTest {
       assertTrue(now.has("pulse_journal_write_seconds_bucket{le="), where);
       assertTrue(now.get("pulse_user_entities_active") > 0, where + ": active entities");
       assertTrue(now.has("pulse_user_entities_passivated_total"), where);
-      assertTrue(now.get("pulse_read_side_lag_seconds") >= 0, where + ": read-side lag");
+      assertTrue(
+          now.get("pulse_read_side_lag_seconds{reader=\"transition-feed\",tag=\"transition\"}")
+              >= 0,
+          where + ": read-side lag");
       assertTrue(now.get("pulse_read_side_lag_transitions") >= 0, where);
       assertTrue(now.get("jvm_memory_used_bytes{area=\"heap\",id=\"Tenured Gen\"}") > 0, where);
       assertTrue(now.has("jvm_gc_"), where + ": GC metrics");
@@ -226,6 +229,7 @@ class MultiNodeClusterTest {
                           URI.create("http://127.0.0.1:" + target.httpPort() + "/v1/events"))
                       .timeout(Duration.ofSeconds(15))
                       .header("Content-Type", "application/json")
+                      .header("Authorization", "Bearer " + ClusterNode.ADMIN_KEY)
                       .POST(
                           HttpRequest.BodyPublishers.ofString(
                               ClusterNode.MAPPER.valueToTree(batch).toString()))

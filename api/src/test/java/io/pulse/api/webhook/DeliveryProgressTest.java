@@ -47,8 +47,14 @@ class DeliveryProgressTest {
       DeliveryOutcome outcome = DeliveryOutcome.ofStatus(status, Optional.empty());
       assertFalse(outcome.delivered());
       assertFalse(outcome.retryable(), "HTTP " + status);
-      assertEquals("HTTP " + status + " (not retried)", outcome.error());
+      assertEquals("receiver refused the delivery", outcome.error());
     }
-    assertTrue(DeliveryOutcome.ofFailure("ConnectException").retryable());
+    assertEquals(
+        "receiver did not accept the delivery",
+        DeliveryOutcome.ofStatus(503, Optional.empty()).error());
+    assertTrue(DeliveryOutcome.unreachable().retryable());
+    assertEquals("receiver unreachable", DeliveryOutcome.unreachable().error());
+    assertFalse(DeliveryOutcome.notAllowed().retryable());
+    assertEquals("target not allowed", DeliveryOutcome.notAllowed().error());
   }
 }

@@ -18,6 +18,9 @@ public record Condition(String path, ConditionOperator operator, Object operand)
     if (path.isBlank()) {
       return Optional.of("condition path must not be blank");
     }
+    if (!InputText.isWellFormed(path)) {
+      return Optional.of("condition path " + InputText.NOT_UNICODE);
+    }
     boolean eventField =
         path.equals("type")
             || path.equals("channel")

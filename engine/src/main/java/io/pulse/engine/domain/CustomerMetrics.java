@@ -67,7 +67,7 @@ public record CustomerMetrics(
     return new CustomerMetrics(
         events + 1,
         orders + 1,
-        revenue + amount.getAsDouble(),
+        Saturating.add(revenue, amount.getAsDouble()),
         first,
         last,
         lastPurchase,

@@ -64,7 +64,7 @@ public record ModelScore(
 
   /** The decayed points at {@code at} under {@code scoring}. */
   public double pointsAt(Instant at, ScoringModel scoring) {
-    return asOf == null ? 0 : scoring.decay(points, asOf, at);
+    return asOf == null ? 0 : scoring.decay(Saturating.clamp(points), asOf, at);
   }
 
   /** The moment scoring is evaluated for an event: the event's time, never before what we hold. */
@@ -94,21 +94,29 @@ public record ModelScore(
   /** Adds {@code awarded} points earned at {@code eventTime}, decaying what was held before. */
   ModelAward award(
       ScoringModel scoring, double awarded, List<Integer> countedRules, Instant eventTime) {
+    // Points journaled before sums saturated may be infinite or NaN: they continue from the limit.
+    double held = Saturating.clamp(points);
     double after;
     Instant asOfAfter;
     if (asOf == null) {
       after = awarded;
       asOfAfter = eventTime;
     } else if (!eventTime.isBefore(asOf)) {
-      after = scoring.decay(points, asOf, eventTime) + awarded;
+      after = scoring.decay(held, asOf, eventTime) + awarded;
       asOfAfter = eventTime;
     } else {
       // A late event: its points have already decayed by the time we hold.
-      after = points + scoring.decay(awarded, eventTime, asOf);
+      after = held + scoring.decay(awarded, eventTime, asOf);
       asOfAfter = asOf;
     }
     return new ModelAward(
-        model, scoring.version(), awarded, countedRules, utcDay(eventTime), after, asOfAfter);
+        model,
+        scoring.version(),
+        awarded,
+        countedRules,
+        utcDay(eventTime),
+        Saturating.clamp(after),
+        asOfAfter);
   }
 
   ModelScore apply(ModelAward award) {

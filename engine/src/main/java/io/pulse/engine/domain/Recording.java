@@ -4,13 +4,25 @@ import java.util.List;
 
 /**
  * What a group of incoming events does to a user: the changes to journal, in order, the state after
- * them, and how many events were accepted or recognised as duplicates.
+ * them, how many events were accepted or recognised as duplicates, and the ones refused (an
+ * identify event whose traits the user cannot take).
  */
 public record Recording(
-    UserEngagement state, List<EngagementChange> changes, int accepted, int duplicates) {
+    UserEngagement state,
+    List<EngagementChange> changes,
+    int accepted,
+    int duplicates,
+    List<EventRefusal> refused) {
 
   public Recording {
     changes = List.copyOf(changes);
+    refused = refused == null ? List.of() : List.copyOf(refused);
+  }
+
+  /** A recording that refused no event. */
+  public Recording(
+      UserEngagement state, List<EngagementChange> changes, int accepted, int duplicates) {
+    this(state, changes, accepted, duplicates, List.of());
   }
 
   public List<SegmentTransition> transitions() {

@@ -70,18 +70,27 @@ public record ScoringModel(
     return id != null && ID.matcher(id).matches();
   }
 
-  /** Every way in which this model is unusable, each naming the field at fault. */
-  public List<String> problems() {
+  /** Every way in which this model is unusable within {@code limits}, each naming the field. */
+  public List<String> problems(InputLimits limits) {
     List<String> problems = new ArrayList<>();
     if (!isValidId(id)) {
       problems.add(
           "id must be 1 to 64 letters, digits, '_' or '-', starting with a letter or digit");
     }
+    if (!InputText.isWellFormed(name)) {
+      problems.add("name " + InputText.NOT_UNICODE);
+    }
     if (rules.isEmpty()) {
       problems.add("rules must contain at least one rule");
     }
+    if (rules.size() > limits.maxRulesPerModel()) {
+      // One problem for the count, not thousands for the rules themselves.
+      problems.add(
+          "rules may contain at most " + limits.maxRulesPerModel() + ", had " + rules.size());
+      return problems;
+    }
     for (int i = 0; i < rules.size(); i++) {
-      problems.addAll(rules.get(i).problems("rules[" + i + "]"));
+      problems.addAll(rules.get(i).problems("rules[" + i + "]", limits));
     }
     if (halfLifeDays != null && !(halfLifeDays > 0 && Double.isFinite(halfLifeDays))) {
       problems.add("halfLifeDays must be a positive number of days, was " + halfLifeDays);
@@ -90,7 +99,8 @@ public record ScoringModel(
       problems.add("saturationPoints must be positive, was " + saturationPoints);
     }
     if (!(Double.isFinite(scale.min()) && Double.isFinite(scale.max()))
-        || scale.min() >= scale.max()) {
+        || scale.min() >= scale.max()
+        || !Double.isFinite(scale.span())) {
       problems.add("scale.min must be below scale.max, was " + scale.min() + " and " + scale.max());
       return problems;
     }
@@ -171,7 +181,9 @@ public record ScoringModel(
 
   /** The score on this model's scale for some decayed points. */
   public double scoreFor(double points) {
-    double covered = 1 - Math.exp(-Math.max(points, 0) / saturationPoints);
+    // Written so that points that are not a number count as none rather than spreading NaN.
+    double held = points > 0 ? points : 0;
+    double covered = 1 - Math.exp(-held / saturationPoints);
     return scale.min() + scale.span() * covered;
   }
 
@@ -211,6 +223,18 @@ public record ScoringModel(
       return Optional.of(asOf);
     }
     double seconds = halfLifeDays * SECONDS_PER_DAY * (Math.log(points / floor) / Math.log(2));
+    return Optional.of(asOf.plusNanos((long) Math.ceil(seconds * 1e9)));
+  }
+
+  /**
+   * When decay alone takes {@code points}, held at {@code asOf}, down to {@code target} points;
+   * empty without decay, or when the points are not above the target.
+   */
+  public Optional<Instant> decayReaches(double target, double points, Instant asOf) {
+    if (halfLifeDays == null || asOf == null || !(target > 0) || !(points > target)) {
+      return Optional.empty();
+    }
+    double seconds = halfLifeDays * SECONDS_PER_DAY * (Math.log(points / target) / Math.log(2));
     return Optional.of(asOf.plusNanos((long) Math.ceil(seconds * 1e9)));
   }
 

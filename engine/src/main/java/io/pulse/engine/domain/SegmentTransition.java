@@ -18,7 +18,7 @@ public record SegmentTransition(
     Instant at,
     TransitionCause cause,
     long modelVersion)
-    implements EngagementChange {
+    implements Transition {
 
   /** The segment name of users without a qualifying event for the model's inactiveAfter. */
   public static final String INACTIVE = "inactive";

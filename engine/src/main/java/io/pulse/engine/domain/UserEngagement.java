@@ -1,6 +1,16 @@
 package io.pulse.engine.domain;
 
 import io.pulse.engine.CborSerializable;
+import io.pulse.engine.domain.audience.Audience;
+import io.pulse.engine.domain.audience.AudienceHit;
+import io.pulse.engine.domain.audience.Audiences;
+import io.pulse.engine.domain.audience.UserAudiences;
+import io.pulse.engine.domain.audience.UserFacts;
+import io.pulse.engine.domain.profile.TraitLimits;
+import io.pulse.engine.domain.profile.Traits;
+import io.pulse.engine.domain.watch.UserWatches;
+import io.pulse.engine.domain.watch.WatchHit;
+import io.pulse.engine.domain.watch.Watches;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,15 +20,19 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Everything Pulse knows about one user: per model standing, customer metrics, and the recent event
- * ids used to recognise retries. Immutable; every change returns a new instance.
+ * Everything Pulse knows about one user: per model standing, customer metrics, the recent event ids
+ * used to recognise retries, traits, the audiences the user is in, and what the user marks for the
+ * campaigns that watch it. Immutable; every change returns a new instance.
  */
 public record UserEngagement(
     String userId,
     Map<String, ModelScore> scores,
     CustomerMetrics metrics,
     RecentEventIds recentEventIds,
-    Instant scheduledWakeUp)
+    Instant scheduledWakeUp,
+    Traits traits,
+    UserAudiences audiences,
+    UserWatches watches)
     implements CborSerializable {
 
   public UserEngagement {
@@ -26,6 +40,39 @@ public record UserEngagement(
     scores = scores == null ? Map.of() : Map.copyOf(scores);
     metrics = metrics == null ? CustomerMetrics.none() : metrics;
     Objects.requireNonNull(recentEventIds, "recentEventIds");
+    traits = traits == null ? Traits.NONE : traits;
+    audiences = audiences == null ? UserAudiences.NONE : audiences;
+    watches = watches == null ? UserWatches.NONE : watches;
+  }
+
+  /** A user not watched by any campaign, as kept before campaigns watched users. */
+  public UserEngagement(
+      String userId,
+      Map<String, ModelScore> scores,
+      CustomerMetrics metrics,
+      RecentEventIds recentEventIds,
+      Instant scheduledWakeUp,
+      Traits traits,
+      UserAudiences audiences) {
+    this(
+        userId,
+        scores,
+        metrics,
+        recentEventIds,
+        scheduledWakeUp,
+        traits,
+        audiences,
+        UserWatches.NONE);
+  }
+
+  /** A user with no trait and no audience, as kept before they existed. */
+  public UserEngagement(
+      String userId,
+      Map<String, ModelScore> scores,
+      CustomerMetrics metrics,
+      RecentEventIds recentEventIds,
+      Instant scheduledWakeUp) {
+    this(userId, scores, metrics, recentEventIds, scheduledWakeUp, Traits.NONE, UserAudiences.NONE);
   }
 
   /** A user with no wake-up requested. */
@@ -50,6 +97,11 @@ public record UserEngagement(
     return metrics.events() > 0;
   }
 
+  /** Whether anything is known about the user: an event, or a trait. */
+  public boolean known() {
+    return hasEvents() || !traits.isEmpty();
+  }
+
   /**
    * Decides what a group of events does: duplicates are skipped, every other event is scored in
    * every model, and each band it changes becomes a transition caused by that event. Segments left
@@ -57,8 +109,35 @@ public record UserEngagement(
    * happened.
    */
   public Recording record(List<BehaviouralEvent> events, ScoringModels models) {
+    return record(events, Definitions.of(models), null, TraitLimits.DEFAULTS);
+  }
+
+  /** As below, with the default bounds of traits. */
+  public Recording record(List<BehaviouralEvent> events, Definitions definitions, Instant now) {
+    return record(events, definitions, now, TraitLimits.DEFAULTS);
+  }
+
+  /**
+   * As {@link #record(List, ScoringModels)}, and decides the user's audiences at {@code now}: first
+   * what time alone changed since they were last decided, then what the events change (a transition
+   * caused by an event). {@code now} may be null where there is no audience.
+   */
+  public Recording record(
+      List<BehaviouralEvent> events, Definitions definitions, Instant now, TraitLimits limits) {
+    ScoringModels models = definitions.models();
+    List<EventRefusal> refused = new ArrayList<>(0);
+    Audiences audienceDefinitions = definitions.audiences();
+    Watches watched = definitions.watches();
+    // Marks kept for campaigns that watch no more are dropped too, so that a count is never stale.
+    boolean marking = now != null && !(watched.isEmpty() && watches.isEmpty());
     UserEngagement state = this;
     List<EngagementChange> changes = new ArrayList<>(events.size() + 2);
+    if (!audienceDefinitions.isEmpty() && now != null) {
+      state = state.catchUpAudiences(definitions, now, changes);
+    }
+    if (marking) {
+      state = state.markWatches(watched, now, changes);
+    }
     int accepted = 0;
     int duplicates = 0;
     for (BehaviouralEvent event : events) {
@@ -66,13 +145,36 @@ public record UserEngagement(
         duplicates++;
         continue;
       }
+      TraitsChanged identified = null;
+      if (event.traits() != null && !event.traits().isEmpty()) {
+        Traits.Patched patched =
+            state.traits.patch(event.traits(), limits, now == null ? event.timestamp() : now);
+        if (patched.refused()) {
+          refused.add(new EventRefusal(event.eventId(), String.join("; ", patched.problems())));
+          continue;
+        }
+        identified = patched.change();
+      }
       accepted++;
       for (ScoringModel model : models.all()) {
         state = state.catchUp(model, event.timestamp(), changes);
       }
-      ScoredEvent scored = state.score(event, models);
+      ScoredEvent scored =
+          state.score(
+              event,
+              models,
+              audienceDefinitions.isEmpty() || now == null
+                  ? List.of()
+                  : UserAudiences.hits(event, audienceDefinitions, now),
+              // Without audiences there is nothing to decide later, and nothing more to journal.
+              audienceDefinitions.isEmpty() ? null : now,
+              marking ? watched.hitsOf(event, state.watches) : List.of());
       changes.add(scored);
       state = state.apply(scored);
+      if (identified != null && !identified.isEmpty()) {
+        changes.add(identified);
+        state = state.apply(identified);
+      }
       for (ModelAward award : scored.awards()) {
         // A qualifying event ends inactivity in its model.
         ModelScore standing = state.scoreIn(award.model());
@@ -96,7 +198,229 @@ public record UserEngagement(
         state = state.moveIfBandChanged(model, at, TransitionCause.EVENT, changes);
       }
     }
-    return new Recording(state, changes, accepted, duplicates);
+    if (accepted > 0 && !audienceDefinitions.isEmpty() && now != null) {
+      state = state.decideAudiences(definitions, now, TransitionCause.EVENT, changes);
+    }
+    if (accepted > 0 && marking) {
+      // An identify event may have given the user a date that a campaign watches.
+      state = state.alignWatches(watched, now, changes);
+    }
+    return new Recording(state, changes, accepted, duplicates, refused);
+  }
+
+  /**
+   * Applies a JSON merge patch to the user's traits at {@code now}, and decides the audiences
+   * again: a changed membership is a transition caused by the traits. Refused, changing nothing,
+   * when the patch breaks the {@code limits}.
+   */
+  public Profiled patchTraits(
+      Map<String, ?> patch, TraitLimits limits, Definitions definitions, Instant now) {
+    Traits.Patched patched = traits.patch(patch, limits, now);
+    if (patched.refused()) {
+      return new Profiled(null, patched.problems());
+    }
+    List<EngagementChange> changes = new ArrayList<>(2);
+    UserEngagement state = this;
+    if (!definitions.audiences().isEmpty()) {
+      state = state.catchUpAudiences(definitions, now, changes);
+    }
+    Watches watched = definitions.watches();
+    boolean marking = !(watched.isEmpty() && watches.isEmpty());
+    if (marking) {
+      // Moments due under the old traits are reached before the traits change.
+      state = state.markWatches(watched, now, changes);
+    }
+    if (!patched.change().isEmpty()) {
+      changes.add(patched.change());
+      state = state.apply(patched.change());
+      if (!definitions.audiences().isEmpty()) {
+        state = state.decideAudiences(definitions, now, TransitionCause.TRAIT, changes);
+      }
+      if (marking) {
+        state = state.alignWatches(watched, now, changes);
+      }
+    }
+    return new Profiled(new Recording(state, changes, 0, 0), List.of());
+  }
+
+  /** The outcome of a change of traits: what it records, or why it is refused. */
+  public record Profiled(Recording recording, List<String> problems) {}
+
+  /**
+   * Rebuilds the user's standing in {@code audience} from its accepted {@code history} under the
+   * audience's current definition, decided at {@code now}.
+   */
+  public Recording reevaluate(
+      Audience audience, List<BehaviouralEvent> history, ScoringModels models, Instant now) {
+    UserAudiences.Round round = audiences.reevaluate(audience, history, facts(models), now, userId);
+    return new Recording(withAudiences(round.audiences()), round.changes(), 0, 0);
+  }
+
+  /** Removes a deleted audience: a member leaves it first. */
+  public Recording forgetAudience(String audience, Instant now) {
+    UserAudiences.Round round = audiences.forget(audience, now, userId);
+    return new Recording(withAudiences(round.audiences()), round.changes(), 0, 0);
+  }
+
+  /** Whether the user's standing in {@code audience} reflects its current definition. */
+  public boolean evaluatedUnder(Audience audience) {
+    return audiences.evaluatedUnder(audience);
+  }
+
+  /**
+   * Decides the moments that fell due up to {@code now} in the audiences this user is already
+   * decided under. Called before a standing is rebuilt under a changed definition, or removed: the
+   * rebuilt standing is decided at {@code now}, and with it the moment up to which the user's
+   * audiences count as decided, so a moment before it that was not reached yet (a wait that ran out
+   * while the user was out of memory) would otherwise be passed over.
+   */
+  public Recording reachAudienceMoments(Definitions definitions, Instant now) {
+    List<Audience> decided =
+        definitions.audiences().all().stream().filter(audiences::evaluatedUnder).toList();
+    if (decided.isEmpty()) {
+      return new Recording(this, List.of(), 0, 0);
+    }
+    List<EngagementChange> changes = new ArrayList<>(0);
+    UserAudiences.Round round =
+        audiences.catchUp(
+            Audiences.of(decided.toArray(Audience[]::new)),
+            facts(definitions.models()),
+            now,
+            userId);
+    changes.addAll(round.changes());
+    return new Recording(withAudiences(round.audiences()), changes, 0, 0);
+  }
+
+  private UserEngagement catchUpAudiences(
+      Definitions definitions, Instant now, List<EngagementChange> changes) {
+    UserAudiences.Round round =
+        audiences.catchUp(definitions.audiences(), facts(definitions.models()), now, userId);
+    changes.addAll(round.changes());
+    return withAudiences(round.audiences());
+  }
+
+  private UserEngagement decideAudiences(
+      Definitions definitions, Instant now, TransitionCause cause, List<EngagementChange> changes) {
+    UserAudiences.Round round =
+        audiences.decide(definitions.audiences(), facts(definitions.models()), now, cause, userId);
+    changes.addAll(round.changes());
+    return withAudiences(round.audiences());
+  }
+
+  private UserEngagement withAudiences(UserAudiences next) {
+    return next == audiences
+        ? this
+        : new UserEngagement(
+            userId, scores, metrics, recentEventIds, scheduledWakeUp, traits, next, watches);
+  }
+
+  private UserEngagement withWatches(UserWatches next) {
+    return next == watches
+        ? this
+        : new UserEngagement(
+            userId, scores, metrics, recentEventIds, scheduledWakeUp, traits, audiences, next);
+  }
+
+  /**
+   * Whether the user's marks lack a count that {@code watches} asks for and that only the user's
+   * history can give: a user with events who was not counted under a new watch.
+   */
+  public boolean needsHistoryFor(Watches watches) {
+    return hasEvents() && this.watches.needsHistory(watches);
+  }
+
+  /**
+   * Counts the user's accepted {@code history} under every counted watch of {@code watches}, and
+   * brings the marks in line with them at {@code now}.
+   */
+  public Recording recount(Watches watched, List<BehaviouralEvent> history, Instant now) {
+    UserWatches recounted = watches.recounted(watched, history);
+    UserWatches aligned = recounted.alignedTo(watched, traits, hasEvents(), now).orElse(recounted);
+    if (aligned.equals(watches)) {
+      return new Recording(this, List.of(), 0, 0);
+    }
+    WatchesAligned change = new WatchesAligned(aligned, now);
+    return new Recording(apply(change), List.of(change), 0, 0);
+  }
+
+  /** Brings the marks in line with {@code watched} and reaches the yearly moments due at now. */
+  private UserEngagement markWatches(Watches watched, Instant now, List<EngagementChange> changes) {
+    UserEngagement state = alignWatches(watched, now, changes);
+    for (DateReached reached : state.watches.due(watched, state.traits, now, userId)) {
+      changes.add(reached);
+      state = state.apply(reached);
+    }
+    return state;
+  }
+
+  private UserEngagement alignWatches(
+      Watches watched, Instant now, List<EngagementChange> changes) {
+    Optional<UserWatches> aligned = watches.alignedTo(watched, traits, hasEvents(), now);
+    if (aligned.isEmpty()) {
+      return this;
+    }
+    WatchesAligned change = new WatchesAligned(aligned.get(), now);
+    changes.add(change);
+    return apply(change);
+  }
+
+  /** The audiences the user is a member of at {@code now}, with what time alone changed since. */
+  public List<String> membershipsAt(Definitions definitions, Instant now) {
+    if (definitions.audiences().isEmpty() || audiences.asOf() == null) {
+      return audiences.memberships();
+    }
+    return audiences
+        .catchUp(definitions.audiences(), facts(definitions.models()), now, userId)
+        .audiences()
+        .memberships();
+  }
+
+  /** What audience conditions read about this user, its scores under {@code models}. */
+  public UserFacts facts(ScoringModels models) {
+    UserEngagement user = this;
+    return new UserFacts() {
+      @Override
+      public Traits traits() {
+        return user.traits;
+      }
+
+      @Override
+      public CustomerMetrics metrics() {
+        return user.metrics;
+      }
+
+      @Override
+      public Optional<Double> score(String model, Instant at) {
+        return models
+            .get(model)
+            .map(scoring -> scoring.scoreFor(user.scoreIn(model).pointsAt(at, scoring)));
+      }
+
+      @Override
+      public Optional<String> band(String model, double score) {
+        return models.get(model).map(scoring -> scoring.bandFor(score));
+      }
+
+      @Override
+      public List<Double> bandFloors(String model) {
+        return models
+            .get(model)
+            .map(scoring -> scoring.bands().stream().map(Band::from).toList())
+            .orElse(List.of());
+      }
+
+      @Override
+      public Optional<Instant> scoreReaches(String model, double score, Instant at) {
+        return models
+            .get(model)
+            .flatMap(
+                scoring ->
+                    scoring.decayReaches(
+                        scoring.pointsForScore(score),
+                        user.scoreIn(model).pointsAt(at, scoring),
+                        at));
+      }
+    };
   }
 
   /**
@@ -104,10 +428,21 @@ public record UserEngagement(
    * each a transition dated when it happened.
    */
   public Recording wakeUp(ScoringModels models, Instant now) {
+    return wakeUp(Definitions.of(models), now);
+  }
+
+  /** As {@link #wakeUp(ScoringModels, Instant)}, and what time alone did to the audiences. */
+  public Recording wakeUp(Definitions definitions, Instant now) {
     UserEngagement state = this;
     List<EngagementChange> changes = new ArrayList<>(2);
-    for (ScoringModel model : models.all()) {
+    for (ScoringModel model : definitions.models().all()) {
       state = state.catchUp(model, now, changes);
+    }
+    if (!definitions.audiences().isEmpty()) {
+      state = state.catchUpAudiences(definitions, now, changes);
+    }
+    if (!(definitions.watches().isEmpty() && watches.isEmpty())) {
+      state = state.markWatches(definitions.watches(), now, changes);
     }
     return new Recording(state, changes, 0, 0);
   }
@@ -246,7 +581,37 @@ public record UserEngagement(
    * is kept: it will fire, find nothing to do, and ask again.
    */
   public Optional<WakeUpScheduled> wakeUpToRequest(ScoringModels models, Instant now) {
-    Optional<Instant> next = nextSegmentChange(models);
+    return wakeUpToRequest(Definitions.of(models), now);
+  }
+
+  /**
+   * The next moment decay, inactivity or time in an audience would change a segment or a membership
+   * of this user with no event, or a yearly date a campaign watches falls, if any.
+   */
+  public Optional<Instant> nextChange(Definitions definitions, Instant now) {
+    Optional<Instant> next = nextSegmentChange(definitions.models());
+    if (!definitions.audiences().isEmpty()) {
+      Optional<Instant> audience =
+          audiences.nextChange(
+              definitions.audiences(),
+              facts(definitions.models()),
+              audiences.asOf() == null ? now : audiences.asOf());
+      if (audience.isPresent() && (next.isEmpty() || audience.get().isBefore(next.get()))) {
+        next = audience;
+      }
+    }
+    if (!watches.dates().isEmpty() && !definitions.watches().dates().isEmpty()) {
+      Optional<Instant> moment = watches.nextMoment(definitions.watches(), traits);
+      if (moment.isPresent() && (next.isEmpty() || moment.get().isBefore(next.get()))) {
+        next = moment;
+      }
+    }
+    return next;
+  }
+
+  /** As {@link #wakeUpToRequest(ScoringModels, Instant)}, for audiences too. */
+  public Optional<WakeUpScheduled> wakeUpToRequest(Definitions definitions, Instant now) {
+    Optional<Instant> next = nextChange(definitions, now);
     if (next.isEmpty()) {
       return Optional.empty();
     }
@@ -365,6 +730,19 @@ public record UserEngagement(
 
   /** The points one event earns in every model whose rules it matches. */
   ScoredEvent score(BehaviouralEvent event, ScoringModels models) {
+    return score(event, models, List.of(), null, List.of());
+  }
+
+  /**
+   * The same, with the audience behaviour it counts in, decided at {@code recordedAt}, and the
+   * campaign watches it meets.
+   */
+  ScoredEvent score(
+      BehaviouralEvent event,
+      ScoringModels models,
+      List<AudienceHit> audienceHits,
+      Instant recordedAt,
+      List<WatchHit> watchHits) {
     List<ModelAward> awards = new ArrayList<>(1);
     String day = ModelScore.utcDay(event.timestamp());
     for (ScoringModel model : models.all()) {
@@ -374,10 +752,11 @@ public record UserEngagement(
       List<ScoringRule> rules = model.rules();
       for (int i = 0; i < rules.size(); i++) {
         ScoringRule rule = rules.get(i);
-        if (rule.matches(event)
+        double awarded = rule.pointsFor(event);
+        if (!Double.isNaN(awarded)
             && (rule.dailyCap() == null
                 || (standing.keepsCountsOf(day) && standing.countOn(day, i) < rule.dailyCap()))) {
-          points += rule.points();
+          points = Saturating.add(points, awarded);
           if (counted == null) {
             counted = new ArrayList<>(1);
           }
@@ -394,7 +773,10 @@ public record UserEngagement(
         awards,
         metrics.events() == 0,
         purchase ? metrics.orders() + 1 : metrics.orders(),
-        purchase ? metrics.lastPurchaseAt() : null);
+        purchase ? metrics.lastPurchaseAt() : null,
+        audienceHits,
+        recordedAt,
+        watchHits);
   }
 
   /** Applies a journaled change; used both when recording and when recovering. */
@@ -405,8 +787,35 @@ public record UserEngagement(
     if (change instanceof SegmentTransition transition) {
       return apply(transition);
     }
+    if (change instanceof AudienceTransition transition) {
+      return withAudiences(audiences.apply(transition));
+    }
     if (change instanceof WakeUpScheduled wakeUp) {
-      return new UserEngagement(userId, scores, metrics, recentEventIds, wakeUp.dueAt());
+      return new UserEngagement(
+          userId, scores, metrics, recentEventIds, wakeUp.dueAt(), traits, audiences, watches);
+    }
+    if (change instanceof TraitsChanged changed) {
+      return new UserEngagement(
+          userId,
+          scores,
+          metrics,
+          recentEventIds,
+          scheduledWakeUp,
+          traits.apply(changed),
+          audiences.at(changed.at()),
+          watches.after(changed));
+    }
+    if (change instanceof WatchesAligned aligned) {
+      return withWatches(aligned.watches());
+    }
+    if (change instanceof DateReached reached) {
+      return withWatches(watches.reached(reached));
+    }
+    if (change instanceof AudienceReevaluated reevaluated) {
+      return withAudiences(audiences.apply(reevaluated));
+    }
+    if (change instanceof AudienceForgotten forgotten) {
+      return withAudiences(audiences.apply(forgotten));
     }
     if (change instanceof ModelRescored rescored) {
       return withScore(rescored.score());
@@ -427,7 +836,10 @@ public record UserEngagement(
         nextScores,
         metrics.record(scored.event()),
         recentEventIds.add(scored.event().eventId()),
-        scheduledWakeUp);
+        scheduledWakeUp,
+        traits,
+        audiences.withHits(scored.audienceHits(), scored.event().timestamp(), scored.recordedAt()),
+        watches.withHits(scored.watchHits()));
   }
 
   UserEngagement apply(SegmentTransition transition) {
@@ -437,7 +849,8 @@ public record UserEngagement(
   private UserEngagement withScore(ModelScore score) {
     Map<String, ModelScore> nextScores = new HashMap<>(scores);
     nextScores.put(score.model(), score);
-    return new UserEngagement(userId, nextScores, metrics, recentEventIds, scheduledWakeUp);
+    return new UserEngagement(
+        userId, nextScores, metrics, recentEventIds, scheduledWakeUp, traits, audiences, watches);
   }
 
   public ModelScore scoreIn(String model) {

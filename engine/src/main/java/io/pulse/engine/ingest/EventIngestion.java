@@ -1,6 +1,10 @@
 package io.pulse.engine.ingest;
 
 import io.pulse.engine.domain.BehaviouralEvent;
+import io.pulse.engine.domain.EventRefusal;
+import io.pulse.engine.journal.JournalAvailability;
+import io.pulse.engine.journal.JournalStatus;
+import io.pulse.engine.journal.JournalUnavailableException;
 import io.pulse.engine.user.UserEntity;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,6 +31,10 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * user or per event. Parts for a user whose previous write is still in flight wait and are sent
  * together as one write when it is confirmed. The number of unacknowledged events on this node is
  * bounded: beyond it a request is refused at once rather than queued without limit.
+ *
+ * <p>While the node knows its journal database is unavailable, requests are refused at once, and
+ * the moment it finds out, every request still waiting is answered: none of them could be confirmed
+ * before the timeout, and their clients are better off retrying after the outage.
  */
 public final class EventIngestion {
 
@@ -36,6 +44,7 @@ public final class EventIngestion {
   private final ClusterSharding sharding;
   private final IngestSettings settings;
   private final ActorRef<UserEntity.PartsRecorded> replies;
+  private final JournalAvailability journal;
   private final Map<String, UserLane> lanes = new ConcurrentHashMap<>();
 
   /** Most events coalesced into one write of a user. */
@@ -52,6 +61,15 @@ public final class EventIngestion {
     this.replies =
         system.systemActorOf(
             replyReceiver(), "ingest-replies-" + INSTANCES.incrementAndGet(), Props.empty());
+    this.journal = JournalAvailability.get(system);
+    Runnable stopFollowing =
+        journal.onChange(
+            status -> {
+              if (!status.available()) {
+                giveUpWaiting(status);
+              }
+            });
+    system.getWhenTerminated().thenRun(stopFollowing);
   }
 
   public int inFlightEvents() {
@@ -60,11 +78,17 @@ public final class EventIngestion {
 
   /**
    * Records the events; the stage completes once all of them are durable, or fails with {@link
-   * IngestOverloadedException} at once, or with {@link IngestTimeoutException} after the timeout.
+   * IngestOverloadedException} or {@link JournalUnavailableException} at once, or with {@link
+   * IngestTimeoutException} after the timeout (or when the journal failed a write).
    */
-  public CompletionStage<IngestResult> ingest(List<BehaviouralEvent> events) {
+  public CompletionStage<IngestResult> ingest(String tenant, List<BehaviouralEvent> events) {
     if (events.isEmpty()) {
       return CompletableFuture.completedFuture(new IngestResult(0, 0));
+    }
+    JournalStatus status = journal.status();
+    if (!status.available()) {
+      journal.refused();
+      return CompletableFuture.failedFuture(new JournalUnavailableException(status));
     }
     int size = events.size();
     if (inFlightEvents.addAndGet(size) > settings.maxInFlightEvents()) {
@@ -77,7 +101,9 @@ public final class EventIngestion {
     }
     Map<String, List<BehaviouralEvent>> byUser = new LinkedHashMap<>();
     for (BehaviouralEvent event : events) {
-      byUser.computeIfAbsent(event.userId(), user -> new ArrayList<>(2)).add(event);
+      byUser
+          .computeIfAbsent(UserEntity.entityId(tenant, event.userId()), user -> new ArrayList<>(2))
+          .add(event);
     }
     long correlationId = correlationIds.incrementAndGet();
     PendingRequest request = new PendingRequest(byUser.size(), size);
@@ -87,6 +113,12 @@ public final class EventIngestion {
             .scheduler()
             .scheduleOnce(
                 settings.timeout(), () -> expire(correlationId), system.executionContext());
+    if (!journal.isAvailable()) {
+      // The journal was found gone after the check above, and perhaps after every waiting request
+      // was answered: this one would wait for the timeout.
+      giveUp(correlationId, journal.status());
+      return request.result;
+    }
     long deadline = System.currentTimeMillis() + settings.timeout().toMillis();
     for (Map.Entry<String, List<BehaviouralEvent>> group : byUser.entrySet()) {
       dispatch(group.getKey(), new UserEntity.Part(correlationId, group.getValue(), deadline));
@@ -100,11 +132,11 @@ public final class EventIngestion {
    * write per round trip, whatever the number of requests naming it, and its entity's stash stays
    * small. A write unconfirmed for longer than the request timeout is presumed lost.
    */
-  private void dispatch(String userId, UserEntity.Part part) {
+  private void dispatch(String entityId, UserEntity.Part part) {
     List<UserEntity.Part> toSend = new ArrayList<>(1);
     long now = System.nanoTime();
     lanes.compute(
-        userId,
+        entityId,
         (user, lane) -> {
           if (lane == null) {
             lane = new UserLane();
@@ -117,13 +149,13 @@ public final class EventIngestion {
           lane.drainInto(toSend);
           return lane;
         });
-    send(userId, toSend);
+    send(entityId, toSend);
   }
 
-  private void confirmed(String userId) {
+  private void confirmed(String entityId) {
     List<UserEntity.Part> toSend = new ArrayList<>(1);
     lanes.computeIfPresent(
-        userId,
+        entityId,
         (user, lane) -> {
           if (lane.waiting.isEmpty()) {
             return null;
@@ -132,16 +164,16 @@ public final class EventIngestion {
           lane.drainInto(toSend);
           return lane;
         });
-    send(userId, toSend);
+    send(entityId, toSend);
   }
 
-  private void send(String userId, List<UserEntity.Part> parts) {
+  private void send(String entityId, List<UserEntity.Part> parts) {
     if (parts.isEmpty()) {
       return;
     }
     sharding
-        .entityRefFor(UserEntity.ENTITY_KEY, UserEntity.entityId(settings.tenant(), userId))
-        .tell(new UserEntity.RecordParts(userId, parts, replies));
+        .entityRefFor(UserEntity.ENTITY_KEY, entityId)
+        .tell(new UserEntity.RecordParts(entityId, parts, replies));
   }
 
   /** The parts of one user waiting for its write in flight; guarded by the map's compute. */
@@ -162,14 +194,57 @@ public final class EventIngestion {
   }
 
   private void expire(long correlationId) {
-    PendingRequest request = pending.remove(correlationId);
-    if (request != null) {
-      request.timeout.cancel();
-      inFlightEvents.addAndGet(-request.events);
-      request.result.completeExceptionally(
-          new IngestTimeoutException(
-              "not every event was confirmed durable within " + settings.timeout()));
+    fail(
+        correlationId,
+        new IngestTimeoutException(
+            "not every event was confirmed durable within " + settings.timeout()));
+  }
+
+  /** A user entity did not write a part of the request, or the journal failed its write. */
+  private void unconfirmed(long correlationId) {
+    JournalStatus status = journal.status();
+    fail(
+        correlationId,
+        status.available()
+            ? new IngestTimeoutException("the journal did not confirm every event as durable")
+            : notConfirmed(status));
+  }
+
+  /** Answers every waiting request: the journal is gone and cannot confirm them. */
+  private void giveUpWaiting(JournalStatus status) {
+    for (Long correlationId : pending.keySet()) {
+      giveUp(correlationId, status);
     }
+    // Writes in flight will not be confirmed either; the next part of each user goes out at once.
+    lanes.clear();
+  }
+
+  private void giveUp(long correlationId, JournalStatus status) {
+    if (fail(correlationId, notConfirmed(status))) {
+      journal.refused();
+    }
+  }
+
+  private static JournalUnavailableException notConfirmed(JournalStatus status) {
+    return new JournalUnavailableException(
+        status,
+        "the journal database became unavailable ("
+            + status.reason()
+            + ") before every event was confirmed durable");
+  }
+
+  private boolean fail(long correlationId, RuntimeException failure) {
+    PendingRequest request = pending.remove(correlationId);
+    if (request == null) {
+      return false;
+    }
+    Cancellable timeout = request.timeout;
+    if (timeout != null) {
+      timeout.cancel();
+    }
+    inFlightEvents.addAndGet(-request.events);
+    request.result.completeExceptionally(failure);
+    return true;
   }
 
   private Behavior<UserEntity.PartsRecorded> replyReceiver() {
@@ -179,8 +254,8 @@ public final class EventIngestion {
             written -> {
               for (UserEntity.Recorded recorded : written.parts()) {
                 if (recorded.expired()) {
-                  // Dropped unwritten past the deadline: the request fails as if it timed out.
-                  expire(recorded.correlationId());
+                  // Dropped unwritten past the deadline, or its write failed: the request fails.
+                  unconfirmed(recorded.correlationId());
                   continue;
                 }
                 PendingRequest request = pending.get(recorded.correlationId());
@@ -189,10 +264,11 @@ public final class EventIngestion {
                     && pending.remove(recorded.correlationId(), request)) {
                   request.timeout.cancel();
                   inFlightEvents.addAndGet(-request.events);
-                  request.result.complete(new IngestResult(request.accepted, request.duplicates));
+                  request.result.complete(
+                      new IngestResult(request.accepted, request.duplicates, request.refused));
                 }
               }
-              confirmed(written.userId());
+              confirmed(written.entityId());
               return Behaviors.same();
             })
         .build();
@@ -205,6 +281,7 @@ public final class EventIngestion {
     int groupsLeft;
     int accepted;
     int duplicates;
+    final List<EventRefusal> refused = new ArrayList<>(0);
     volatile Cancellable timeout;
 
     PendingRequest(int groups, int events) {
@@ -215,6 +292,7 @@ public final class EventIngestion {
     boolean add(UserEntity.Recorded recorded) {
       accepted += recorded.accepted();
       duplicates += recorded.duplicates();
+      refused.addAll(recorded.refused());
       return --groupsLeft == 0;
     }
   }

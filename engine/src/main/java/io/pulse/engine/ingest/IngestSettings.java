@@ -4,11 +4,10 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 
 /** Bounds of ingestion on one node, from {@code pulse.ingest}. */
-public record IngestSettings(String tenant, int maxInFlightEvents, Duration timeout) {
+public record IngestSettings(int maxInFlightEvents, Duration timeout) {
 
   public static IngestSettings fromConfig(Config config) {
     return new IngestSettings(
-        config.getString("pulse.tenant"),
         config.getInt("pulse.ingest.max-in-flight-events"),
         config.getDuration("pulse.ingest.timeout"));
   }

@@ -4,12 +4,12 @@ import io.pulse.engine.CborSerializable;
 import io.pulse.engine.domain.promotion.CampaignDirectoryState;
 import io.pulse.engine.domain.promotion.CampaignListed;
 import io.pulse.engine.domain.promotion.Trigger;
-import java.time.Duration;
+import io.pulse.engine.journal.JournalFailures;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
@@ -19,6 +19,9 @@ import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The campaigns of a tenant and their triggers, one sharded entity per tenant: what the promotion
@@ -48,17 +51,25 @@ public final class CampaignDirectory
   }
 
   public static Behavior<Command> create(String tenant) {
-    return new CampaignDirectory(tenant);
+    return Behaviors.setup(
+        context -> new CampaignDirectory(tenant, JournalFailures.of(context.getSystem())));
   }
 
   public static EntityRef<Command> refFor(ActorSystem<?> system, String tenant) {
     return ClusterSharding.get(system).entityRefFor(ENTITY_KEY, tenant);
   }
 
-  private CampaignDirectory(String tenant) {
+  private static final Logger log = LoggerFactory.getLogger(CampaignDirectory.class);
+
+  private final JournalFailures failures;
+
+  private CampaignDirectory(String tenant, JournalFailures failures) {
     super(
         PersistenceId.of(ENTITY_KEY.name(), tenant),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+        // Stopped on a journal failure and started again by its next message, rather than kept in
+        // a restart backoff that outlasts the outage.
+        JournalFailures.stopOnFirstFailure());
+    this.failures = failures;
   }
 
   @Override
@@ -93,5 +104,10 @@ public final class CampaignDirectory
   @Override
   public RetentionCriteria retentionCriteria() {
     return RetentionCriteria.snapshotEvery(100, 2);
+  }
+
+  @Override
+  public SignalHandler<CampaignDirectoryState> signalHandler() {
+    return failures.reportedIn(newSignalHandlerBuilder(), log, persistenceId().id()).build();
   }
 }

@@ -6,13 +6,15 @@ import io.pulse.engine.domain.promotion.Campaign;
 import io.pulse.engine.domain.promotion.CampaignEvent;
 import io.pulse.engine.domain.promotion.CampaignState;
 import io.pulse.engine.domain.promotion.CampaignStats;
+import io.pulse.engine.domain.promotion.Occasion;
+import io.pulse.engine.domain.promotion.OccasionConsidered;
 import io.pulse.engine.domain.promotion.Outcome;
 import io.pulse.engine.domain.promotion.RedemptionAttempt;
 import io.pulse.engine.domain.promotion.TransitionConsidered;
 import io.pulse.engine.domain.promotion.Voucher;
+import io.pulse.engine.journal.JournalFailures;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
@@ -21,7 +23,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
@@ -33,6 +35,9 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One campaign, sharded and persistent: the single writer of its budget, its vouchers and its
@@ -54,6 +59,7 @@ public final class CampaignEntity
       permits Define,
           GetCampaign,
           Consider,
+          ConsiderOccasion,
           ConfirmCode,
           ReplaceCode,
           RecordPurchase,
@@ -78,6 +84,14 @@ public final class CampaignEntity
   public record Consider(SegmentTransition transition, long offset, ActorRef<Decision> replyTo)
       implements Command {}
 
+  /**
+   * Offers an occasion found at journal {@code offset} for the trigger whose key it carries. One
+   * considered before is answered with what was decided then, and changes nothing; one found for
+   * another trigger than the campaign's now, nothing.
+   */
+  public record ConsiderOccasion(Occasion occasion, long offset, ActorRef<Decision> replyTo)
+      implements Command {}
+
   /** The code of a pending voucher is claimed system-wide: the voucher becomes usable. */
   public record ConfirmCode(String code, ActorRef<Done> replyTo) implements Command {}
 
@@ -92,12 +106,27 @@ public final class CampaignEntity
       implements Command {}
 
   /**
-   * Redeems a voucher of this campaign; an error reply carries the {@code RedemptionRefusal}'s wire
-   * name.
+   * Redeems a voucher of this campaign for a user who is a member of {@code memberships} now; an
+   * error reply carries the {@code RedemptionRefusal}'s wire name.
    */
   public record Redeem(
-      String code, String userId, double orderAmount, ActorRef<StatusReply<Voucher>> replyTo)
-      implements Command {}
+      String code,
+      String userId,
+      double orderAmount,
+      List<String> memberships,
+      ActorRef<StatusReply<Voucher>> replyTo)
+      implements Command {
+
+    public Redeem {
+      memberships = memberships == null ? List.of() : List.copyOf(memberships);
+    }
+
+    /** A redemption by a user known to be in no audience. */
+    public Redeem(
+        String code, String userId, double orderAmount, ActorRef<StatusReply<Voucher>> replyTo) {
+      this(code, userId, orderAmount, List.of(), replyTo);
+    }
+  }
 
   /** Asks for the campaign's results. */
   public record GetStats(ActorRef<StatusReply<CampaignStats>> replyTo) implements Command {}
@@ -134,6 +163,10 @@ public final class CampaignEntity
 
     static Decision nothing(SegmentTransition transition) {
       return new Decision(transition.id(), transition.userId(), null, null, false);
+    }
+
+    static Decision nothing(Occasion occasion) {
+      return new Decision(occasion.id(), occasion.userId(), null, null, false);
     }
   }
 
@@ -176,7 +209,10 @@ public final class CampaignEntity
 
   public static Behavior<Command> create(
       String entityId, Clock clock, RandomGenerator random, PromotionSettings settings) {
-    return new CampaignEntity(entityId, clock, random, settings);
+    return Behaviors.setup(
+        context ->
+            new CampaignEntity(
+                entityId, clock, random, settings, JournalFailures.of(context.getSystem())));
   }
 
   public static EntityRef<Command> refFor(ActorSystem<?> system, String tenant, String campaignId) {
@@ -197,11 +233,22 @@ public final class CampaignEntity
     return PersistenceId.ofUniqueId(ENTITY_KEY.name() + "|" + entityId);
   }
 
+  private static final Logger log = LoggerFactory.getLogger(CampaignEntity.class);
+
+  private final JournalFailures failures;
+
   private CampaignEntity(
-      String entityId, Clock clock, RandomGenerator random, PromotionSettings settings) {
+      String entityId,
+      Clock clock,
+      RandomGenerator random,
+      PromotionSettings settings,
+      JournalFailures failures) {
     super(
         persistenceIdOf(entityId),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+        // Stopped on a journal failure and started again by its next message, rather than kept in
+        // a restart backoff that outlasts the outage.
+        JournalFailures.stopOnFirstFailure());
+    this.failures = failures;
     this.campaignId = campaignIdOf(entityId);
     this.clock = clock;
     this.random = random;
@@ -220,6 +267,7 @@ public final class CampaignEntity
         .onCommand(Define.class, this::onDefine)
         .onCommand(GetCampaign.class, this::onGet)
         .onCommand(Consider.class, this::onConsider)
+        .onCommand(ConsiderOccasion.class, this::onConsiderOccasion)
         .onCommand(ConfirmCode.class, this::onConfirm)
         .onCommand(ReplaceCode.class, this::onReplace)
         .onCommand(RecordPurchase.class, this::onPurchase)
@@ -231,7 +279,7 @@ public final class CampaignEntity
 
   private ReplyEffect<CampaignEvent, CampaignState> onDefine(CampaignState state, Define command) {
     Campaign campaign = command.campaign();
-    List<String> problems = campaign.problems();
+    List<String> problems = campaign.problems(settings.limits());
     if (!campaign.id().equals(campaignId)) {
       problems =
           List.of("id '" + campaign.id() + "' is not this campaign's id '" + campaignId + "'");
@@ -289,6 +337,28 @@ public final class CampaignEntity
         .thenReply(command.replyTo(), after -> decision);
   }
 
+  private ReplyEffect<CampaignEvent, CampaignState> onConsiderOccasion(
+      CampaignState state, ConsiderOccasion command) {
+    Occasion occasion = command.occasion();
+    if (!state.defined() || !state.campaign().trigger().key().equals(occasion.trigger())) {
+      return Effect().reply(command.replyTo(), Decision.nothing(occasion));
+    }
+    if (state.hasConsidered(occasion, command.offset())) {
+      Decision earlier =
+          state.voucherFor(occasion).map(Decision::of).orElse(Decision.nothing(occasion));
+      return Effect().reply(command.replyTo(), earlier);
+    }
+    OccasionConsidered considered =
+        state.decide(occasion, command.offset(), clock.instant(), random);
+    Decision decision =
+        considered.voucher() == null
+            ? new Decision(occasion.id(), occasion.userId(), considered.outcome(), null, false)
+            : Decision.of(considered.voucher());
+    return Effect()
+        .persist((CampaignEvent) considered)
+        .thenReply(command.replyTo(), after -> decision);
+  }
+
   private ReplyEffect<CampaignEvent, CampaignState> onConfirm(
       CampaignState state, ConfirmCode command) {
     return state
@@ -337,7 +407,12 @@ public final class CampaignEntity
       return Effect().reply(command.replyTo(), StatusReply.error(NOT_FOUND));
     }
     RedemptionAttempt attempt =
-        state.redeem(command.code(), command.userId(), command.orderAmount(), clock.instant());
+        state.redeem(
+            command.code(),
+            command.userId(),
+            command.orderAmount(),
+            command.memberships(),
+            clock.instant());
     if (!attempt.succeeded()) {
       return Effect().reply(command.replyTo(), StatusReply.error(attempt.refusal().wireName()));
     }
@@ -368,5 +443,10 @@ public final class CampaignEntity
   @Override
   public RetentionCriteria retentionCriteria() {
     return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), settings.keepSnapshots());
+  }
+
+  @Override
+  public SignalHandler<CampaignState> signalHandler() {
+    return failures.reportedIn(newSignalHandlerBuilder(), log, persistenceId().id()).build();
   }
 }

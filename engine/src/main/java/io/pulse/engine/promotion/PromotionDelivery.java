@@ -1,8 +1,10 @@
 package io.pulse.engine.promotion;
 
 import io.pulse.engine.domain.BehaviouralEvent;
+import io.pulse.engine.domain.EngagementChange;
 import io.pulse.engine.domain.SegmentTransition;
 import io.pulse.engine.domain.promotion.CampaignDirectoryState;
+import io.pulse.engine.domain.promotion.Occasion;
 import io.pulse.engine.domain.promotion.Trigger;
 import io.pulse.engine.promotion.CampaignEntity.Decision;
 import io.pulse.engine.promotion.VoucherCodeEntity.ClaimVerdict;
@@ -10,19 +12,22 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * Hands what the promotion feed carries to the campaigns: a transition to each campaign whose
- * trigger it matches, then claims the code of any voucher issued; a purchase to every campaign, for
- * conversions. Each campaign gets its items one at a time in feed order, so it sees a user's
- * transitions in sequence and a purchase after the transition it follows; campaigns run side by
- * side. Every step is idempotent, so delivering the same items again, after a crash or in a replay
- * from offset 0, issues nothing new and finishes any voucher left pending.
+ * Hands what the promotion feed carries to the campaigns: a transition, an accepted event or a date
+ * reached to each campaign whose trigger fires on it, then claims the code of any voucher issued; a
+ * purchase to every campaign, for conversions. Each campaign gets its items one at a time in feed
+ * order, so it sees a user's transitions in sequence and a purchase after the transition it
+ * follows; campaigns run side by side. Every step is idempotent, so delivering the same items
+ * again, after a crash or in a replay from offset 0, issues nothing new and finishes any voucher
+ * left pending.
  */
 public final class PromotionDelivery {
 
@@ -79,19 +84,45 @@ public final class PromotionDelivery {
                                     concerning(
                                         directory.campaigns().get(campaignId),
                                         byTenant.get(tenant)),
-                                    item -> handOver(tenant, campaignId, item)))));
+                                    step -> handOver(tenant, campaignId, step)))));
   }
 
-  private static List<PromotionFeedItem> concerning(
-      Trigger trigger, List<PromotionFeedItem> items) {
-    return items.stream()
-        .filter(item -> item.purchase() != null || trigger.matches(item.transition()))
-        .toList();
+  /** What of {@code items} goes to a campaign with {@code trigger}, each once, in order. */
+  private static List<Step> concerning(Trigger trigger, List<PromotionFeedItem> items) {
+    Function<EngagementChange, Optional<Occasion>> occasions = trigger.occasions();
+    List<Step> steps = new ArrayList<>();
+    for (PromotionFeedItem item : items) {
+      EngagementChange change = item.change();
+      if (change instanceof SegmentTransition transition) {
+        if (trigger.matches(transition)) {
+          steps.add(new Step(item, transition, null));
+        }
+        continue;
+      }
+      occasions.apply(change).ifPresent(occasion -> steps.add(new Step(item, null, occasion)));
+      if (item.purchase() != null) {
+        steps.add(new Step(item, null, null));
+      }
+    }
+    return steps;
   }
 
-  private CompletionStage<Done> handOver(String tenant, String campaignId, PromotionFeedItem item) {
-    if (item.transition() != null) {
-      return consider(tenant, campaignId, item.transition(), item.offset());
+  /** One thing to hand a campaign: a transition, an occasion, or else the item's purchase. */
+  private record Step(PromotionFeedItem item, SegmentTransition transition, Occasion occasion) {}
+
+  private CompletionStage<Done> handOver(String tenant, String campaignId, Step step) {
+    PromotionFeedItem item = step.item();
+    if (step.transition() != null) {
+      return consider(
+          tenant,
+          campaignId,
+          replyTo -> new CampaignEntity.Consider(step.transition(), item.offset(), replyTo));
+    }
+    if (step.occasion() != null) {
+      return consider(
+          tenant,
+          campaignId,
+          replyTo -> new CampaignEntity.ConsiderOccasion(step.occasion(), item.offset(), replyTo));
     }
     BehaviouralEvent purchase = item.purchase();
     return CampaignEntity.refFor(system, tenant, campaignId)
@@ -111,12 +142,13 @@ public final class PromotionDelivery {
         .ask(CampaignDirectory.GetDirectory::new, settings.askTimeout());
   }
 
+  /** Asks the campaign to decide, then claims the code of a voucher it issued. */
   private CompletionStage<Done> consider(
-      String tenant, String campaignId, SegmentTransition transition, long offset) {
+      String tenant,
+      String campaignId,
+      Function<ActorRef<Decision>, CampaignEntity.Command> consideration) {
     return CampaignEntity.refFor(system, tenant, campaignId)
-        .<Decision>ask(
-            replyTo -> new CampaignEntity.Consider(transition, offset, replyTo),
-            settings.askTimeout())
+        .<Decision>ask(consideration::apply, settings.askTimeout())
         .thenCompose(decision -> settle(tenant, campaignId, decision, 1));
   }
 
@@ -143,7 +175,7 @@ public final class PromotionDelivery {
         .<ClaimVerdict>ask(
             replyTo ->
                 new VoucherCodeEntity.Claim(
-                    campaignId, decision.userId(), decision.transitionId(), replyTo),
+                    tenant, campaignId, decision.userId(), decision.transitionId(), replyTo),
             settings.askTimeout())
         .thenCompose(
             verdict ->
@@ -172,12 +204,12 @@ public final class PromotionDelivery {
     return CompletableFuture.allOf(steps).thenApply(ignored -> Done.done());
   }
 
-  /** Runs {@code step} for every item, each once the one before it has finished. */
+  /** Runs {@code handOver} for every step, each once the one before it has finished. */
   private static CompletionStage<Done> inOrder(
-      List<PromotionFeedItem> items, Function<PromotionFeedItem, CompletionStage<Done>> step) {
+      List<Step> steps, Function<Step, CompletionStage<Done>> handOver) {
     CompletionStage<Done> chain = DONE;
-    for (PromotionFeedItem item : items) {
-      chain = chain.thenCompose(done -> step.apply(item));
+    for (Step step : steps) {
+      chain = chain.thenCompose(done -> handOver.apply(step));
     }
     return chain;
   }

@@ -3,13 +3,13 @@ package io.pulse.engine.promotion;
 import io.pulse.engine.CborSerializable;
 import io.pulse.engine.domain.promotion.CodeClaimed;
 import io.pulse.engine.domain.promotion.VoucherCodeState;
+import io.pulse.engine.journal.JournalFailures;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
@@ -19,6 +19,9 @@ import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One voucher code, sharded by the code itself, so that exactly one writer in the cluster decides
@@ -39,11 +42,15 @@ public final class VoucherCodeEntity
   public sealed interface Command extends CborSerializable permits Claim, Lookup {}
 
   /**
-   * Claims the code for the voucher a campaign issued for a transition; granted when the code was
-   * free or already that voucher's.
+   * Claims the code for the voucher a tenant's campaign issued for a transition; granted when the
+   * code was free or already that voucher's.
    */
   public record Claim(
-      String campaignId, String userId, String transitionId, ActorRef<ClaimVerdict> replyTo)
+      String tenant,
+      String campaignId,
+      String userId,
+      String transitionId,
+      ActorRef<ClaimVerdict> replyTo)
       implements Command {}
 
   /** Asks who owns the code. */
@@ -64,7 +71,8 @@ public final class VoucherCodeEntity
   }
 
   public static Behavior<Command> create(String code, Clock clock) {
-    return new VoucherCodeEntity(code, clock);
+    return Behaviors.setup(
+        context -> new VoucherCodeEntity(code, clock, JournalFailures.of(context.getSystem())));
   }
 
   /** Whether {@code code} has the shape of a voucher code (and so may name an entity). */
@@ -79,10 +87,17 @@ public final class VoucherCodeEntity
     return ClusterSharding.get(system).entityRefFor(ENTITY_KEY, code);
   }
 
-  private VoucherCodeEntity(String code, Clock clock) {
+  private static final Logger log = LoggerFactory.getLogger(VoucherCodeEntity.class);
+
+  private final JournalFailures failures;
+
+  private VoucherCodeEntity(String code, Clock clock, JournalFailures failures) {
     super(
         PersistenceId.of(ENTITY_KEY.name(), code),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+        // Stopped on a journal failure and started again by its next message, rather than kept in
+        // a restart backoff that outlasts the outage.
+        JournalFailures.stopOnFirstFailure());
+    this.failures = failures;
     this.code = code;
     this.clock = clock;
   }
@@ -107,7 +122,12 @@ public final class VoucherCodeEntity
       VoucherCodeState state, Claim command) {
     return state
         .claimFor(
-            code, command.campaignId(), command.userId(), command.transitionId(), clock.instant())
+            code,
+            command.tenant(),
+            command.campaignId(),
+            command.userId(),
+            command.transitionId(),
+            clock.instant())
         .map(
             claimed ->
                 Effect()
@@ -119,11 +139,17 @@ public final class VoucherCodeEntity
                     .reply(
                         command.replyTo(),
                         new ClaimVerdict(
-                            state.grants(command.campaignId(), command.transitionId()))));
+                            state.grants(
+                                command.tenant(), command.campaignId(), command.transitionId()))));
   }
 
   @Override
   public EventHandler<VoucherCodeState, CodeClaimed> eventHandler() {
     return newEventHandlerBuilder().forAnyState().onAnyEvent(VoucherCodeState::apply);
+  }
+
+  @Override
+  public SignalHandler<VoucherCodeState> signalHandler() {
+    return failures.reportedIn(newSignalHandlerBuilder(), log, persistenceId().id()).build();
   }
 }

@@ -6,6 +6,7 @@ import io.pulse.engine.domain.promotion.CampaignListed;
 import io.pulse.engine.domain.promotion.CampaignState;
 import io.pulse.engine.domain.promotion.CodeClaimed;
 import io.pulse.engine.domain.promotion.ConversionRecorded;
+import io.pulse.engine.domain.promotion.OccasionConsidered;
 import io.pulse.engine.domain.promotion.TransitionConsidered;
 import io.pulse.engine.domain.promotion.VoucherCodeConfirmed;
 import io.pulse.engine.domain.promotion.VoucherCodeReplaced;
@@ -23,6 +24,7 @@ public final class PromotionJournalTypes {
       Map.ofEntries(
           Map.entry("campaign-defined", CampaignDefined.class),
           Map.entry("campaign-transition-considered", TransitionConsidered.class),
+          Map.entry("campaign-occasion-considered", OccasionConsidered.class),
           Map.entry("campaign-voucher-code-confirmed", VoucherCodeConfirmed.class),
           Map.entry("campaign-voucher-code-replaced", VoucherCodeReplaced.class),
           Map.entry("campaign-voucher-redeemed", VoucherRedeemed.class),

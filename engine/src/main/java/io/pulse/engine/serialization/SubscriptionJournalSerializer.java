@@ -23,6 +23,7 @@ public final class SubscriptionJournalSerializer extends StableNameSerializer {
           Map.entry("webhook-dead-letter-delivered", SubscriptionChange.DeadLetterDelivered.class),
           Map.entry("webhook-redelivery-requested", SubscriptionChange.RedeliveryRequested.class),
           Map.entry("webhook-replay-requested", SubscriptionChange.ReplayRequested.class),
+          Map.entry("webhook-secret-resealed", SubscriptionChange.SecretResealed.class),
           Map.entry("webhook-subscription-state", SubscriptionState.class),
           Map.entry("webhook-registered", SubscriptionRegistry.Registered.class),
           Map.entry("webhook-unregistered", SubscriptionRegistry.Unregistered.class),

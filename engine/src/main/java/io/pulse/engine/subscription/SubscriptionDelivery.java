@@ -1,5 +1,7 @@
 package io.pulse.engine.subscription;
 
+import io.pulse.engine.domain.subscription.WebhookSubscription;
+import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 
@@ -14,4 +16,13 @@ public interface SubscriptionDelivery {
 
   /** The behavior of the child actor that performs {@code run}; stopping it stops the run. */
   Behavior<?> start(DeliveryRun run, ActorRef<SubscriptionEntity.Command> entity);
+
+  /**
+   * The secret of {@code subscription} sealed under the current key, when it is stored unsealed
+   * (journaled before secrets were sealed) or under a key being rotated out; empty when it needs no
+   * change or cannot be opened.
+   */
+  default Optional<String> resealedSecret(WebhookSubscription subscription) {
+    return Optional.empty();
+  }
 }

@@ -1,18 +1,18 @@
 package io.pulse.engine.subscription;
 
 import io.pulse.engine.CborSerializable;
+import io.pulse.engine.domain.access.TenantId;
 import io.pulse.engine.domain.subscription.DeadLetter;
 import io.pulse.engine.domain.subscription.SubscriptionChange;
 import io.pulse.engine.domain.subscription.SubscriptionState;
 import io.pulse.engine.domain.subscription.WebhookSubscription;
+import io.pulse.engine.journal.JournalFailures;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
@@ -40,6 +40,9 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 public final class SubscriptionEntity
     extends EventSourcedBehaviorWithEnforcedReplies<
         SubscriptionEntity.Command, SubscriptionChange, SubscriptionState> {
+
+  private static final java.util.regex.Pattern WELL_FORMED_ID =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   public static final EntityTypeKey<Command> ENTITY_KEY =
       EntityTypeKey.create(Command.class, "webhook-subscription");
@@ -77,7 +80,10 @@ public final class SubscriptionEntity
   /** Redelivers every dead letter. */
   public record Redeliver(ActorRef<StatusReply<SubscriptionState>> replyTo) implements Command {}
 
-  /** Makes sure the delivery run is going; sent periodically so that runs survive restarts. */
+  /**
+   * Makes sure the delivery run is going, and that the secret is sealed under the current key; sent
+   * periodically so that runs survive restarts.
+   */
   public record Wake() implements Command {}
 
   /** From the run: every transition up to {@code offset} is delivered or dead-lettered. */
@@ -97,6 +103,7 @@ public final class SubscriptionEntity
 
   private final ActorContext<Command> context;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
+  private final String tenant;
   private final SubscriptionDelivery delivery;
   private final SubscriptionSettings settings;
   private final Clock clock;
@@ -125,8 +132,34 @@ public final class SubscriptionEntity
                 .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
   }
 
-  public static EntityRef<Command> refFor(ActorSystem<?> system, String subscriptionId) {
-    return ClusterSharding.get(system).entityRefFor(ENTITY_KEY, subscriptionId);
+  /** The subscription {@code subscriptionId} of {@code tenant}. */
+  public static EntityRef<Command> refFor(
+      ActorSystem<?> system, String tenant, String subscriptionId) {
+    return ClusterSharding.get(system).entityRefFor(ENTITY_KEY, entityId(tenant, subscriptionId));
+  }
+
+  /**
+   * {@code <tenant>|<subscriptionId>}; the default tenant's subscriptions keep the bare ids they
+   * had before tenants existed, so that their journals stay theirs. Another tenant's id names
+   * another entity, which has no subscription: a lookup across tenants finds nothing.
+   */
+  public static String entityId(String tenant, String subscriptionId) {
+    if (!isWellFormedId(subscriptionId)) {
+      // A '|' in the id would let one tenant name another tenant's subscription.
+      throw new IllegalArgumentException("not a subscription id: " + subscriptionId);
+    }
+    return TenantId.DEFAULT.value().equals(tenant) ? subscriptionId : tenant + "|" + subscriptionId;
+  }
+
+  /** Whether {@code id} has the shape of a subscription id, and so may name an entity. */
+  public static boolean isWellFormedId(String id) {
+    return id != null && WELL_FORMED_ID.matcher(id).matches();
+  }
+
+  /** The tenant of an entity id made by {@link #entityId}. */
+  public static String tenantOf(String entityId) {
+    int separator = entityId.indexOf('|');
+    return separator < 0 ? TenantId.DEFAULT.value() : entityId.substring(0, separator);
   }
 
   /** The entity; {@code shard} is where it asks to be passivated when it is not active. */
@@ -141,6 +174,8 @@ public final class SubscriptionEntity
             new SubscriptionEntity(context, subscriptionId, shard, delivery, settings, clock));
   }
 
+  private final JournalFailures failures;
+
   private SubscriptionEntity(
       ActorContext<Command> context,
       String subscriptionId,
@@ -149,9 +184,13 @@ public final class SubscriptionEntity
       SubscriptionSettings settings,
       Clock clock) {
     super(
-        PersistenceId.of(ENTITY_KEY.name(), subscriptionId),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+        PersistenceId.ofUniqueId(ENTITY_KEY.name() + "|" + subscriptionId),
+        // Stopped on a journal failure and started again by its next message (the keeper's, at
+        // the latest), rather than kept in a restart backoff that outlasts the outage.
+        JournalFailures.stopOnFirstFailure());
+    this.failures = JournalFailures.of(context.getSystem());
     this.context = context;
+    this.tenant = tenantOf(subscriptionId);
     this.shard = shard;
     this.delivery = delivery;
     this.settings = settings;
@@ -244,6 +283,13 @@ public final class SubscriptionEntity
     if (!state.isActive()) {
       return Effect().none().thenRun(this::passivate).thenNoReply();
     }
+    Optional<String> resealed = delivery.resealedSecret(state.subscription());
+    if (resealed.isPresent()) {
+      return Effect()
+          .persist(new SubscriptionChange.SecretResealed(resealed.get(), clock.instant()))
+          .thenRun(this::keepRunning)
+          .thenNoReply();
+    }
     return Effect().none().thenRun(this::keepRunning).thenNoReply();
   }
 
@@ -312,6 +358,7 @@ public final class SubscriptionEntity
     if (state.isActive()) {
       DeliveryRun next =
           new DeliveryRun(
+              tenant,
               state.subscription(),
               state.generation(),
               state.deliveredOffset(),
@@ -330,7 +377,8 @@ public final class SubscriptionEntity
 
   @Override
   public SignalHandler<SubscriptionState> signalHandler() {
-    return newSignalHandlerBuilder()
+    return failures
+        .reportedIn(newSignalHandlerBuilder(), context.getLog(), persistenceId().id())
         .onSignal(RecoveryCompleted.instance(), this::keepRunning)
         .build();
   }

@@ -1,7 +1,11 @@
 package io.pulse.engine.subscription;
 
 import java.time.Duration;
-import java.util.concurrent.CompletionStage;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
@@ -31,28 +35,30 @@ public final class SubscriptionKeeper {
 
   private final ActorContext<Message> context;
   private final TimerScheduler<Message> timers;
-  private final String tenant;
+  private final Supplier<? extends Collection<String>> tenants;
   private final Duration interval;
   private int failures;
 
   private SubscriptionKeeper(
       ActorContext<Message> context,
       TimerScheduler<Message> timers,
-      String tenant,
+      Supplier<? extends Collection<String>> tenants,
       Duration interval) {
     this.context = context;
     this.timers = timers;
-    this.tenant = tenant;
+    this.tenants = tenants;
     this.interval = interval;
   }
 
-  public static void start(ActorSystem<?> system, String tenant, Duration interval) {
+  /** Keeps the subscriptions of every tenant in {@code tenants} (read anew each round) going. */
+  public static void start(
+      ActorSystem<?> system, Supplier<? extends Collection<String>> tenants, Duration interval) {
     system.systemActorOf(
         Behaviors.<Message>setup(
             context ->
                 Behaviors.withTimers(
-                    timers -> new SubscriptionKeeper(context, timers, tenant, interval).start())),
-        "webhook-subscription-keeper-" + tenant,
+                    timers -> new SubscriptionKeeper(context, timers, tenants, interval).start())),
+        "webhook-subscription-keeper",
         Props.empty());
   }
 
@@ -66,20 +72,24 @@ public final class SubscriptionKeeper {
 
   private Behavior<Message> wakeAll() {
     ActorSystem<?> system = context.getSystem();
-    CompletionStage<SubscriptionRegistry.SubscriptionIds> ids =
-        SubscriptionRegistry.refFor(system, tenant)
-            .ask(SubscriptionRegistry.ListIds::new, interval.plus(RETRY));
+    List<CompletableFuture<Void>> woken = new ArrayList<>();
+    for (String tenant : tenants.get()) {
+      woken.add(
+          SubscriptionRegistry.refFor(system, tenant)
+              .<SubscriptionRegistry.SubscriptionIds>ask(
+                  SubscriptionRegistry.ListIds::new, interval.plus(RETRY))
+              .thenAccept(
+                  answer -> {
+                    for (String id : answer.ids()) {
+                      SubscriptionEntity.refFor(system, tenant, id)
+                          .tell(new SubscriptionEntity.Wake());
+                    }
+                  })
+              .toCompletableFuture());
+    }
     context.pipeToSelf(
-        ids,
-        (answer, failure) -> {
-          if (failure != null) {
-            return new Woken(false);
-          }
-          for (String id : answer.ids()) {
-            SubscriptionEntity.refFor(system, id).tell(new SubscriptionEntity.Wake());
-          }
-          return new Woken(true);
-        });
+        CompletableFuture.allOf(woken.toArray(CompletableFuture[]::new)),
+        (answer, failure) -> new Woken(failure == null));
     return Behaviors.same();
   }
 
@@ -89,7 +99,7 @@ public final class SubscriptionKeeper {
       context
           .getLog()
           .warn(
-              "The subscription registry did not answer {} times in a row; deliveries do not"
+              "A subscription registry did not answer {} times in a row; deliveries do not"
                   + " resume after a restart until it does",
               failures);
     }

@@ -1,14 +1,14 @@
 package io.pulse.engine.subscription;
 
 import io.pulse.engine.CborSerializable;
-import java.time.Duration;
+import io.pulse.engine.journal.JournalFailures;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
@@ -18,6 +18,9 @@ import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The ids of a tenant's webhook subscriptions, in creation order: what lists them and what keeps
@@ -86,13 +89,21 @@ public final class SubscriptionRegistry
   }
 
   public static Behavior<Command> create(String tenant) {
-    return new SubscriptionRegistry(tenant);
+    return Behaviors.setup(
+        context -> new SubscriptionRegistry(tenant, JournalFailures.of(context.getSystem())));
   }
 
-  private SubscriptionRegistry(String tenant) {
+  private static final Logger log = LoggerFactory.getLogger(SubscriptionRegistry.class);
+
+  private final JournalFailures failures;
+
+  private SubscriptionRegistry(String tenant, JournalFailures failures) {
     super(
         PersistenceId.of(ENTITY_KEY.name(), tenant),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+        // Stopped on a journal failure and started again by its next message, rather than kept in
+        // a restart backoff that outlasts the outage.
+        JournalFailures.stopOnFirstFailure());
+    this.failures = failures;
   }
 
   @Override
@@ -134,5 +145,10 @@ public final class SubscriptionRegistry
   @Override
   public RetentionCriteria retentionCriteria() {
     return RetentionCriteria.snapshotEvery(100, 2);
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return failures.reportedIn(newSignalHandlerBuilder(), log, persistenceId().id()).build();
   }
 }

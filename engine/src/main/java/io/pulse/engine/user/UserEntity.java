@@ -2,46 +2,49 @@ package io.pulse.engine.user;
 
 import io.pulse.engine.CborSerializable;
 import io.pulse.engine.domain.BehaviouralEvent;
+import io.pulse.engine.domain.Definitions;
 import io.pulse.engine.domain.EngagementChange;
+import io.pulse.engine.domain.EventRefusal;
 import io.pulse.engine.domain.Recording;
-import io.pulse.engine.domain.ScoredEvent;
 import io.pulse.engine.domain.ScoringModel;
 import io.pulse.engine.domain.ScoringModels;
-import io.pulse.engine.domain.SegmentTransition;
 import io.pulse.engine.domain.UserEngagement;
-import io.pulse.engine.domain.WakeUpScheduled;
+import io.pulse.engine.domain.access.TenantId;
+import io.pulse.engine.domain.audience.Audience;
+import io.pulse.engine.domain.profile.Traits;
+import io.pulse.engine.journal.JournalFailures;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.persistence.query.PersistenceQuery;
-import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
+import org.apache.pekko.persistence.typed.JournalPersistFailed;
+import org.apache.pekko.persistence.typed.JournalPersistRejected;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.RecoveryFailed;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
-import org.apache.pekko.stream.javadsl.Sink;
 
 /**
  * One end user: scores every event the moment it arrives and journals the accepted events together
@@ -49,9 +52,9 @@ import org.apache.pekko.stream.javadsl.Sink;
  * to be woken when decay or inactivity would next change a segment, and replays its own journal
  * when a model changes.
  *
- * <p>Not an {@code EventSourcedBehaviorWithEnforcedReplies}: the internal {@link HistoryLoaded}
- * answers nobody, and stashing while the history is read is not a reply effect. Every command that
- * expects an answer still gets exactly one.
+ * <p>Not an {@code EventSourcedBehaviorWithEnforcedReplies}: the internal {@link
+ * HistoryReplay.HistoryLoaded} answers nobody, and stashing while the history is read is not a
+ * reply effect. Every command that expects an answer still gets exactly one.
  */
 public final class UserEntity
     extends EventSourcedBehavior<UserEntity.Command, EngagementChange, UserEngagement> {
@@ -59,54 +62,67 @@ public final class UserEntity
   public static final EntityTypeKey<Command> ENTITY_KEY =
       EntityTypeKey.create(Command.class, "user");
 
-  /** The tag the read side follows to find transitions. */
-  public static final String TRANSITION_TAG = "transition";
-
-  /**
-   * The tag the promotion projection follows: transitions and purchases, in one stream, so that
-   * campaigns see a purchase after the transition it follows.
-   */
-  public static final String PROMOTION_TAG = "promotion";
-
-  private static final Set<String> TRANSITION_TAGS = Set.of(TRANSITION_TAG, PROMOTION_TAG);
-
-  /** The tag of wake-up requests, which the wake-up scheduler follows. */
-  public static final String WAKE_UP_TAG = "wake-up";
-
-  private static final Set<String> WAKE_UP_TAGS = Set.of(WAKE_UP_TAG);
-
-  /** The tag of a user's first event and of purchases, which the customer aggregates follow. */
-  public static final String CUSTOMER_TAG = "customer";
-
-  private static final Set<String> CUSTOMER_TAGS = Set.of(CUSTOMER_TAG);
-
-  private static final Set<String> PURCHASE_TAGS = Set.of(CUSTOMER_TAG, PROMOTION_TAG);
-
-  private static final Duration HISTORY_RETRY_DELAY = Duration.ofSeconds(1);
-
   /** Messages a user entity understands. */
   public sealed interface Command extends CborSerializable
-      permits RecordEvents,
-          RecordParts,
+      permits RecordParts,
           GetEngagement,
           WakeUp,
           Rescore,
           ForgetModel,
-          HistoryLoaded {}
+          PatchTraits,
+          Reevaluate,
+          ForgetAudience,
+          AlignWatches,
+          GetMemberships,
+          HistoryReplay.HistoryLoaded {}
 
   /**
-   * Records a group of events of this user in one write; {@code correlationId} lets one node-wide
-   * receiver match the reply to its request without a temporary actor per ask.
+   * Makes sure the user marks what the campaigns of catalog revision {@code revision} or later
+   * watch, and has asked to be woken at its next yearly date; an error reply means this node does
+   * not have that revision yet.
    */
-  public record RecordEvents(
-      long correlationId, List<BehaviouralEvent> events, ActorRef<Recorded> replyTo)
+  public record AlignWatches(long revision, ActorRef<StatusReply<Done>> replyTo)
       implements Command {}
+
+  /** Asks for the audiences the user is a member of now, with what time alone changed. */
+  public record GetMemberships(ActorRef<Memberships> replyTo) implements Command {}
+
+  /** The audiences a user is a member of, by id. */
+  public record Memberships(List<String> audiences) implements CborSerializable {
+    public Memberships {
+      audiences = List.copyOf(audiences);
+    }
+  }
+
+  /**
+   * Applies a JSON merge patch to the user's traits (a null value removes a trait); the reply is
+   * the traits after it, or an error listing why the patch is refused.
+   */
+  public record PatchTraits(Map<String, Object> patch, ActorRef<StatusReply<Traits>> replyTo)
+      implements Command {
+    public PatchTraits {
+      // A merge patch's nulls matter: a copy that keeps them.
+      patch = patch == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(patch));
+    }
+  }
+
+  /**
+   * Makes sure the user is decided under {@code version} of {@code audience} or later, rebuilding
+   * the standing from the journal if needed; an error reply means this node does not have that
+   * version yet.
+   */
+  public record Reevaluate(String audience, long version, ActorRef<StatusReply<Done>> replyTo)
+      implements Command {}
+
+  /** Removes a deleted audience's standing. */
+  public record ForgetAudience(String audience, ActorRef<Done> replyTo) implements Command {}
 
   /**
    * Several requests' groups for this user, coalesced by the node while an earlier write of the
-   * user was in flight, recorded in one write; each part is answered on its own.
+   * user was in flight, recorded in one write; each part is answered on its own, and {@code
+   * correlationId} lets one node-wide receiver match it to its request without an ask per user.
    */
-  public record RecordParts(String userId, List<Part> parts, ActorRef<PartsRecorded> replyTo)
+  public record RecordParts(String entityId, List<Part> parts, ActorRef<PartsRecorded> replyTo)
       implements Command {}
 
   /**
@@ -123,13 +139,14 @@ public final class UserEntity
       this(correlationId, events, 0);
     }
 
-    boolean expiredAt(long nowEpochMilli) {
+    /** Whether the part's client was already told to retry at {@code nowEpochMilli}. */
+    public boolean expiredAt(long nowEpochMilli) {
       return deadlineEpochMilli > 0 && nowEpochMilli > deadlineEpochMilli;
     }
   }
 
   /** Every part of a {@link RecordParts} is durable. */
-  public record PartsRecorded(String userId, List<Recorded> parts) implements CborSerializable {}
+  public record PartsRecorded(String entityId, List<Recorded> parts) implements CborSerializable {}
 
   /** Asks for the user's current state. */
   public record GetEngagement(ActorRef<UserEngagement> replyTo) implements Command {}
@@ -147,12 +164,19 @@ public final class UserEntity
   /** Removes a deleted model's standing. */
   public record ForgetModel(String model, ActorRef<Done> replyTo) implements Command {}
 
-  /** The user's accepted events, read back from the journal for a re-scoring. */
-  public record HistoryLoaded(List<BehaviouralEvent> history, String failure) implements Command {}
-
-  /** The group of a {@link RecordEvents} is durable. */
-  public record Recorded(long correlationId, int accepted, int duplicates, boolean expired)
+  /** One part of a {@link RecordParts} is durable (or, {@code expired}, was not written). */
+  public record Recorded(
+      long correlationId, int accepted, int duplicates, boolean expired, List<EventRefusal> refused)
       implements CborSerializable {
+
+    public Recorded {
+      refused = refused == null ? List.of() : List.copyOf(refused);
+    }
+
+    /** A part written or dropped, with no event refused. */
+    public Recorded(long correlationId, int accepted, int duplicates, boolean expired) {
+      this(correlationId, accepted, duplicates, expired, List.of());
+    }
 
     /** A part that was written. */
     public Recorded(long correlationId, int accepted, int duplicates) {
@@ -160,13 +184,15 @@ public final class UserEntity
     }
 
     /** A part dropped unwritten because its deadline had passed. */
-    static Recorded expired(long correlationId) {
+    public static Recorded expired(long correlationId) {
       return new Recorded(correlationId, 0, 0, true);
     }
   }
 
   private final String userId;
-  private final Supplier<ScoringModels> models;
+  private final Supplier<Definitions> definitions;
+  private final BooleanSupplier modelsLoaded;
+  private final JournalTags tags;
   private final UserEntitySettings settings;
   private final UserEntityObserver observer;
   private final Clock clock;
@@ -174,18 +200,21 @@ public final class UserEntity
   private final String entityId;
 
   /** Commands wait (stashed) while the history for a re-scoring is being read. */
-  private boolean loadingHistory;
+  private final HistoryReplay history;
+
+  private final JournalFailures failures;
+  private final WriteInFlight inFlight = new WriteInFlight();
+  private boolean recovered;
 
   /** Registers the entity type with sharding on this node, unobserved, on the system clock. */
-  public static void init(
-      ActorSystem<?> system, Supplier<ScoringModels> models, UserEntitySettings settings) {
+  public static void init(ActorSystem<?> system, TenantModels models, UserEntitySettings settings) {
     init(system, models, settings, UserEntityObserver.NONE, Clock.systemUTC());
   }
 
   /** Registers the entity type with sharding on this node, on the system clock. */
   public static void init(
       ActorSystem<?> system,
-      Supplier<ScoringModels> models,
+      TenantModels models,
       UserEntitySettings settings,
       UserEntityObserver observer) {
     init(system, models, settings, observer, Clock.systemUTC());
@@ -194,7 +223,7 @@ public final class UserEntity
   /** Registers the entity type with sharding on this node. */
   public static void init(
       ActorSystem<?> system,
-      Supplier<ScoringModels> models,
+      TenantModels models,
       UserEntitySettings settings,
       UserEntityObserver observer,
       Clock clock) {
@@ -207,7 +236,7 @@ public final class UserEntity
 
   public static Behavior<Command> create(
       String entityId,
-      Supplier<ScoringModels> models,
+      TenantModels models,
       UserEntitySettings settings,
       UserEntityObserver observer,
       Clock clock) {
@@ -215,12 +244,27 @@ public final class UserEntity
         context -> new UserEntity(context, entityId, models, settings, observer, clock));
   }
 
+  /** A user scored with the same models whatever its tenant, with no audience. */
+  public static Behavior<Command> create(
+      String entityId,
+      Supplier<ScoringModels> models,
+      UserEntitySettings settings,
+      UserEntityObserver observer,
+      Clock clock) {
+    return create(
+        entityId,
+        TenantModels.fixed(() -> Definitions.of(models.get())),
+        settings,
+        observer,
+        clock);
+  }
+
   public static Behavior<Command> create(
       String entityId, Supplier<ScoringModels> models, UserEntitySettings settings) {
     return create(entityId, models, settings, UserEntityObserver.NONE, Clock.systemUTC());
   }
 
-  /** The entity id leaves room for tenants: {@code <tenant>|<userId>}. */
+  /** A user's entity id: {@code <tenant>|<userId>}. */
   public static String entityId(String tenant, String userId) {
     return tenant + "|" + userId;
   }
@@ -228,6 +272,17 @@ public final class UserEntity
   public static String userIdOf(String entityId) {
     int separator = entityId.indexOf('|');
     return separator < 0 ? entityId : entityId.substring(separator + 1);
+  }
+
+  /** How the persistence ids of {@code tenant}'s users begin: {@code user|<tenant>|}. */
+  public static String persistenceIdPrefix(String tenant) {
+    return ENTITY_KEY.name() + "|" + tenant + "|";
+  }
+
+  /** The tenant of an entity id; the default tenant for an id without one. */
+  public static String tenantOf(String entityId) {
+    int separator = entityId.indexOf('|');
+    return separator < 0 ? TenantId.DEFAULT.value() : entityId.substring(0, separator);
   }
 
   /**
@@ -241,20 +296,26 @@ public final class UserEntity
   private UserEntity(
       ActorContext<Command> context,
       String entityId,
-      Supplier<ScoringModels> models,
+      TenantModels models,
       UserEntitySettings settings,
       UserEntityObserver observer,
       Clock clock) {
-    super(
-        persistenceIdOf(entityId),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+    // Stopped on a journal failure and started again by its next message: a restart backoff
+    // would keep the user refusing work for seconds after the database is back.
+    super(persistenceIdOf(entityId), JournalFailures.stopOnFirstFailure());
     this.context = context;
     this.entityId = entityId;
     this.userId = userIdOf(entityId);
-    this.models = models;
+    String tenant = tenantOf(entityId);
+    this.definitions = models.of(tenant);
+    this.modelsLoaded = models.loaded(tenant);
+    this.tags = JournalTags.of(tenant);
+    this.history =
+        new HistoryReplay(context, persistenceIdOf(entityId).id(), settings.readJournal());
     this.settings = settings;
     this.observer = observer;
     this.clock = clock;
+    this.failures = JournalFailures.of(context.getSystem());
   }
 
   @Override
@@ -266,169 +327,133 @@ public final class UserEntity
   public CommandHandler<Command, EngagementChange, UserEngagement> commandHandler() {
     return newCommandHandlerBuilder()
         .forAnyState()
-        .onCommand(RecordEvents.class, this::onRecordEvents)
         .onCommand(RecordParts.class, this::onRecordParts)
         .onCommand(
             GetEngagement.class, (state, command) -> Effect().reply(command.replyTo(), state))
         .onCommand(WakeUp.class, this::onWakeUp)
         .onCommand(Rescore.class, this::onRescore)
         .onCommand(ForgetModel.class, this::onForget)
-        .onCommand(HistoryLoaded.class, this::onHistoryLoaded)
+        .onCommand(PatchTraits.class, this::onPatchTraits)
+        .onCommand(Reevaluate.class, this::onReevaluate)
+        .onCommand(ForgetAudience.class, this::onForgetAudience)
+        .onCommand(AlignWatches.class, this::onAlignWatches)
+        .onCommand(
+            GetMemberships.class,
+            (state, command) ->
+                Effect()
+                    .reply(
+                        command.replyTo(),
+                        new Memberships(state.membershipsAt(definitions.get(), clock.instant()))))
+        .onCommand(HistoryReplay.HistoryLoaded.class, this::onHistoryLoaded)
         .build();
-  }
-
-  private Effect<EngagementChange, UserEngagement> onRecordEvents(
-      UserEngagement state, RecordEvents command) {
-    if (loadingHistory || needsReplay(state, models.get())) {
-      return waitForHistory();
-    }
-    Written written = write(state, List.of(new Part(command.correlationId(), command.events())));
-    return written.effect(command.replyTo(), after -> written.replies().get(0));
   }
 
   private Effect<EngagementChange, UserEngagement> onRecordParts(
       UserEngagement state, RecordParts command) {
-    if (loadingHistory || needsReplay(state, models.get())) {
+    Definitions current = definitions.get();
+    if (history.loading() || HistoryReplay.needed(state, current)) {
       return waitForHistory();
     }
-    Written written = write(state, command.parts());
-    return written.effect(
-        command.replyTo(), after -> new PartsRecorded(command.userId(), written.replies()));
-  }
-
-  /** Scores the parts one after the other and prepares them as one write. */
-  private Written write(UserEngagement state, List<Part> parts) {
     long received = System.nanoTime();
-    ScoringModels current = models.get();
-    UserEngagement after = state;
-    List<EngagementChange> changes = new ArrayList<>();
-    List<Recorded> replies = new ArrayList<>(parts.size());
-    int accepted = 0;
-    int duplicates = 0;
-    int transitions = 0;
-    // Wall-clock time, like the deadline set by the ingesting node: an operational timeout, not
-    // the domain clock that scores events.
-    long now = System.currentTimeMillis();
-    for (Part part : parts) {
-      if (part.expiredAt(now)) {
-        replies.add(Recorded.expired(part.correlationId()));
-        continue;
-      }
-      Recording recording = after.record(part.events(), current);
-      changes.addAll(recording.changes());
-      replies.add(new Recorded(part.correlationId(), recording.accepted(), recording.duplicates()));
-      accepted += recording.accepted();
-      duplicates += recording.duplicates();
-      transitions += recording.transitions().size();
-      after = recording.state();
+    GroupWrite write =
+        GroupWrite.of(
+            state,
+            command.parts(),
+            current,
+            settings.traitLimits(),
+            clock.instant(),
+            System.currentTimeMillis());
+    PartsRecorded reply = new PartsRecorded(command.entityId(), write.replies());
+    if (write.changes().isEmpty()) {
+      observer.recorded(0, write.duplicates(), 0, 0);
+      return Effect().reply(command.replyTo(), reply);
     }
-    Optional<WakeUpScheduled> wakeUp = after.wakeUpToRequest(current, clock.instant());
-    if (wakeUp.isPresent()) {
-      changes.add(wakeUp.get());
-      after = after.apply(wakeUp.get());
-    }
-    return new Written(changes, after, replies, accepted, duplicates, transitions, received);
-  }
-
-  /** What one write of recorded events consists of, and how to answer it. */
-  private final class Written {
-    private final List<EngagementChange> changes;
-    private final UserEngagement state;
-    private final List<Recorded> replies;
-    private final int accepted;
-    private final int duplicates;
-    private final int transitions;
-    private final long received;
-
-    Written(
-        List<EngagementChange> changes,
-        UserEngagement state,
-        List<Recorded> replies,
-        int accepted,
-        int duplicates,
-        int transitions,
-        long received) {
-      this.changes = changes;
-      this.state = state;
-      this.replies = replies;
-      this.accepted = accepted;
-      this.duplicates = duplicates;
-      this.transitions = transitions;
-      this.received = received;
-    }
-
-    List<Recorded> replies() {
-      return replies;
-    }
-
-    <R> Effect<EngagementChange, UserEngagement> effect(
-        ActorRef<R> replyTo, java.util.function.Function<UserEngagement, R> reply) {
-      if (changes.isEmpty()) {
-        observer.recorded(0, duplicates, 0, 0);
-        return Effect().reply(replyTo, reply.apply(state));
-      }
-      expectApplying(changes, state);
-      return Effect()
-          .persist(changes)
-          .thenReply(
-              replyTo,
-              persisted -> {
-                observer.recorded(accepted, duplicates, transitions, System.nanoTime() - received);
-                return reply.apply(persisted);
-              });
-    }
+    expectApplying(write.changes(), write.state());
+    inFlight.recording(command);
+    return Effect()
+        .persist(write.changes())
+        .thenReply(
+            command.replyTo(),
+            persisted -> {
+              inFlight.confirmed();
+              observer.recorded(
+                  write.accepted(),
+                  write.duplicates(),
+                  write.transitions(),
+                  System.nanoTime() - received);
+              return reply;
+            });
   }
 
   private Effect<EngagementChange, UserEngagement> onWakeUp(UserEngagement state, WakeUp command) {
-    if (!modelsLoaded()) {
+    if (!modelsLoaded.getAsBoolean()) {
       // Woken before this node knows the models: it would find nothing to do and the wake-up
       // would be spent. The scheduler keeps it and tries again.
       return Effect()
           .reply(command.replyTo(), StatusReply.error("the scoring models are not loaded yet"));
     }
-    ScoringModels current = models.get();
-    if (loadingHistory || needsReplay(state, current)) {
-      return waitForHistory();
-    }
-    Recording recording = state.wakeUp(current, clock.instant());
-    List<EngagementChange> changes = withWakeUp(recording, current);
-    if (changes.isEmpty()) {
-      return Effect().reply(command.replyTo(), StatusReply.ack());
-    }
-    return Effect().persist(changes).thenReply(command.replyTo(), after -> StatusReply.ack());
+    // The scheduler found it due: a clock of this node a little behind the scheduler's must not
+    // find nothing to do, ask for the same wake-up again, and so never be woken for it.
+    Instant now = clock.instant();
+    return catchUp(state, now.isBefore(command.dueAt()) ? command.dueAt() : now, command.replyTo());
   }
 
-  /** Whether this node holds the models (a plain supplier, as in tests, always does). */
-  private boolean modelsLoaded() {
-    return !(models instanceof io.pulse.engine.model.ModelCatalog catalog) || catalog.isLoaded();
-  }
-
-  private Effect<EngagementChange, UserEngagement> onRescore(
-      UserEngagement state, Rescore command) {
-    ScoringModels current = models.get();
-    ScoringModel model = current.get(command.model()).orElse(null);
-    if (model == null || model.version() < command.version()) {
+  private Effect<EngagementChange, UserEngagement> onAlignWatches(
+      UserEngagement state, AlignWatches command) {
+    if (definitions.get().watches().revision() < command.revision()) {
       return Effect()
           .reply(
               command.replyTo(),
               StatusReply.error(
-                  "this node does not hold version "
-                      + command.version()
-                      + " of "
-                      + command.model()));
+                  "this node does not hold revision " + command.revision() + " of the catalog"));
     }
-    if (loadingHistory || needsReplay(state, current)) {
+    return catchUp(state, clock.instant(), command.replyTo());
+  }
+
+  /**
+   * Journals what time alone changed by now, and the wake-up the user needs next: for a due
+   * wake-up, and for a user brought under new campaign watches.
+   */
+  private Effect<EngagementChange, UserEngagement> catchUp(
+      UserEngagement state, Instant now, ActorRef<StatusReply<Done>> replyTo) {
+    Definitions current = definitions.get();
+    if (history.loading() || HistoryReplay.needed(state, current)) {
       return waitForHistory();
     }
-    return Effect().reply(command.replyTo(), StatusReply.ack());
+    Recording recording = state.wakeUp(current, now);
+    List<EngagementChange> changes = withWakeUp(recording, current, now);
+    if (changes.isEmpty()) {
+      return Effect().reply(replyTo, StatusReply.ack());
+    }
+    inFlight.wakingUp(replyTo);
+    return Effect()
+        .persist(changes)
+        .thenReply(
+            replyTo,
+            after -> {
+              inFlight.confirmed();
+              return StatusReply.ack();
+            });
+  }
+
+  private Effect<EngagementChange, UserEngagement> onRescore(
+      UserEngagement state, Rescore command) {
+    Definitions current = definitions.get();
+    ScoringModel model = current.models().get(command.model()).orElse(null);
+    return acknowledgeOnceCurrent(
+        state,
+        current,
+        model != null && model.version() >= command.version(),
+        "version " + command.version() + " of " + command.model(),
+        command.replyTo());
   }
 
   private Effect<EngagementChange, UserEngagement> onForget(
       UserEngagement state, ForgetModel command) {
-    if (loadingHistory) {
+    if (history.loading()) {
       return waitForHistory();
     }
-    ScoringModel lastVersion = models.get().previous().get(command.model());
+    ScoringModel lastVersion = definitions.get().models().previous().get(command.model());
     Recording recording = state.forget(command.model(), lastVersion, clock.instant());
     if (recording.changes().isEmpty()) {
       return Effect().reply(command.replyTo(), Done.getInstance());
@@ -439,82 +464,105 @@ public final class UserEntity
   }
 
   private Effect<EngagementChange, UserEngagement> onHistoryLoaded(
-      UserEngagement state, HistoryLoaded loaded) {
+      UserEngagement state, HistoryReplay.HistoryLoaded loaded) {
     if (loaded.failure() != null) {
-      // Commands stay stashed; the read is tried again shortly rather than in a tight loop.
-      context.getLog().warn("Reading the history of {} failed: {}", userId, loaded.failure());
-      readHistory(HISTORY_RETRY_DELAY);
+      history.retry(loaded.failure());
       return Effect().none();
     }
-    loadingHistory = false;
-    ScoringModels current = models.get();
-    Instant now = clock.instant();
-    UserEngagement after = state;
-    List<EngagementChange> changes = new ArrayList<>();
-    for (ScoringModel model : current.all()) {
-      if (!after.scoredUnder(model)) {
-        Recording recording = after.rescore(model, loaded.history(), now);
-        changes.addAll(recording.changes());
-        after = recording.state();
-      }
-    }
-    after.wakeUpToRequest(current, now).ifPresent(changes::add);
+    List<EngagementChange> changes =
+        history.rescored(state, loaded.history(), definitions.get(), clock.instant());
     if (changes.isEmpty()) {
       return Effect().unstashAll();
     }
     return Effect().persist(changes).thenUnstashAll();
   }
 
-  /** A user with history whose standing in some model predates that model's current version. */
-  private static boolean needsReplay(UserEngagement state, ScoringModels current) {
-    if (!state.hasEvents()) {
-      return false;
-    }
-    for (ScoringModel model : current.all()) {
-      if (!state.scoredUnder(model)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Stashes the command and, unless already under way, starts reading the user's history. */
+  /** Stashes the command and, unless under way, starts reading the user's history. */
   private Effect<EngagementChange, UserEngagement> waitForHistory() {
-    if (!loadingHistory) {
-      loadingHistory = true;
-      readHistory(Duration.ZERO);
-    }
+    history.start();
     return Effect().stash();
   }
 
-  private void readHistory(Duration delay) {
-    CurrentEventsByPersistenceIdQuery journal =
-        PersistenceQuery.get(context.getSystem())
-            .getReadJournalFor(CurrentEventsByPersistenceIdQuery.class, settings.readJournal());
-    CompletionStage<List<BehaviouralEvent>> history =
-        org.apache.pekko.pattern.Patterns.after(
-            delay,
-            context.getSystem().classicSystem().scheduler(),
-            context.getExecutionContext(),
-            () ->
-                journal
-                    .currentEventsByPersistenceId(persistenceIdOf(entityId).id(), 0, Long.MAX_VALUE)
-                    .filter(envelope -> envelope.event() instanceof ScoredEvent)
-                    .map(envelope -> ((ScoredEvent) envelope.event()).event())
-                    .runWith(Sink.seq(), context.getSystem()));
-    context.pipeToSelf(
-        history,
-        (events, failure) ->
-            failure == null
-                ? new HistoryLoaded(events, null)
-                : new HistoryLoaded(List.of(), String.valueOf(failure.getMessage())));
+  private Effect<EngagementChange, UserEngagement> onPatchTraits(
+      UserEngagement state, PatchTraits command) {
+    Definitions current = definitions.get();
+    if (history.loading() || HistoryReplay.needed(state, current)) {
+      return waitForHistory();
+    }
+    UserEngagement.Profiled profiled =
+        state.patchTraits(command.patch(), settings.traitLimits(), current, clock.instant());
+    if (profiled.recording() == null) {
+      return Effect()
+          .reply(command.replyTo(), StatusReply.error(String.join("; ", profiled.problems())));
+    }
+    List<EngagementChange> changes = withWakeUp(profiled.recording(), current);
+    if (changes.isEmpty()) {
+      return Effect().reply(command.replyTo(), StatusReply.success(state.traits()));
+    }
+    return Effect()
+        .persist(changes)
+        .thenReply(command.replyTo(), after -> StatusReply.success(after.traits()));
+  }
+
+  private Effect<EngagementChange, UserEngagement> onReevaluate(
+      UserEngagement state, Reevaluate command) {
+    Definitions current = definitions.get();
+    Audience audience = current.audiences().get(command.audience()).orElse(null);
+    return acknowledgeOnceCurrent(
+        state,
+        current,
+        audience != null && audience.version() >= command.version(),
+        "version " + command.version() + " of audience " + command.audience(),
+        command.replyTo());
+  }
+
+  /**
+   * The answer to a pass over every user (re-scoring, re-evaluation): an error while this node does
+   * not yet hold the definition the pass is for, so that the pass asks again; otherwise an
+   * acknowledgement once the user's state is current with the definitions, replaying the history
+   * first if it is not.
+   */
+  private Effect<EngagementChange, UserEngagement> acknowledgeOnceCurrent(
+      UserEngagement state,
+      Definitions current,
+      boolean definitionHeld,
+      String definition,
+      ActorRef<StatusReply<Done>> replyTo) {
+    if (!definitionHeld) {
+      return Effect().reply(replyTo, StatusReply.error("this node does not hold " + definition));
+    }
+    if (history.loading() || HistoryReplay.needed(state, current)) {
+      return waitForHistory();
+    }
+    return Effect().reply(replyTo, StatusReply.ack());
+  }
+
+  private Effect<EngagementChange, UserEngagement> onForgetAudience(
+      UserEngagement state, ForgetAudience command) {
+    if (history.loading()) {
+      return waitForHistory();
+    }
+    Instant now = clock.instant();
+    // Moments due before now under the other audiences first: forgetting decides the user at now.
+    Recording reached = state.reachAudienceMoments(definitions.get(), now);
+    Recording recording = reached.state().forgetAudience(command.audience(), now);
+    List<EngagementChange> changes = new ArrayList<>(reached.changes());
+    changes.addAll(recording.changes());
+    if (changes.isEmpty()) {
+      return Effect().reply(command.replyTo(), Done.getInstance());
+    }
+    return Effect().persist(changes).thenReply(command.replyTo(), after -> Done.getInstance());
   }
 
   /** Appends the wake-up request the new state needs, if any. */
-  private List<EngagementChange> withWakeUp(Recording recording, ScoringModels current) {
+  private List<EngagementChange> withWakeUp(Recording recording, Definitions current) {
+    return withWakeUp(recording, current, clock.instant());
+  }
+
+  private List<EngagementChange> withWakeUp(Recording recording, Definitions current, Instant now) {
     return recording
         .state()
-        .wakeUpToRequest(current, clock.instant())
+        .wakeUpToRequest(current, now)
         .<List<EngagementChange>>map(
             wakeUp -> {
               List<EngagementChange> changes = new ArrayList<>(recording.changes().size() + 1);
@@ -569,33 +617,39 @@ public final class UserEntity
   @Override
   public SignalHandler<UserEngagement> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), state -> observer.started())
-        .onSignal(PostStop.instance(), state -> observer.stopped())
+        .onSignal(
+            RecoveryCompleted.instance(),
+            state -> {
+              recovered = true;
+              observer.started();
+            })
+        .onSignal(
+            PostStop.instance(),
+            state -> {
+              // A user whose recovery failed was never counted as started.
+              if (recovered) {
+                observer.stopped();
+              }
+            })
+        .onSignal(
+            RecoveryFailed.class,
+            (state, failed) ->
+                failures.report(context.getLog(), entityId, "Recovery", failed.getFailure()))
+        .onSignal(
+            JournalPersistFailed.class,
+            (state, failed) -> {
+              failures.report(context.getLog(), entityId, "A write", failed.getFailure());
+              inFlight.failed();
+            })
+        // A rejected write (a bug: say, an event that cannot be serialized) is logged by Pekko
+        // as the entity stops; its sender need not wait for a timeout either.
+        .onSignal(JournalPersistRejected.class, (state, rejected) -> inFlight.failed())
         .build();
   }
 
   @Override
   public Set<String> tagsFor(EngagementChange change) {
-    return tagsOf(change);
-  }
-
-  /**
-   * Transitions feed the read side; wake-up requests feed the wake-up scheduler; a user's first
-   * event and every purchase feed the customer aggregates. Other events carry no tag, which keeps
-   * the tag table small.
-   */
-  public static Set<String> tagsOf(EngagementChange change) {
-    if (change instanceof SegmentTransition) {
-      return TRANSITION_TAGS;
-    }
-    if (change instanceof WakeUpScheduled) {
-      return WAKE_UP_TAGS;
-    }
-    if (change instanceof ScoredEvent scored
-        && (scored.firstEvent() || scored.event().orderAmount().isPresent())) {
-      return scored.event().purchase() ? PURCHASE_TAGS : CUSTOMER_TAGS;
-    }
-    return Set.of();
+    return tags.tagsOf(change);
   }
 
   @Override

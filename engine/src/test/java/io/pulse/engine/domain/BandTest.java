@@ -68,7 +68,7 @@ class BandTest {
     assertEquals("warm", model.bandFor(8.99));
     assertEquals("hot", model.bandFor(9));
     assertEquals("hot", model.bandFor(10));
-    assertEquals(List.of(), model.problems());
+    assertEquals(List.of(), model.problems(InputLimits.DEFAULTS));
   }
 
   @Test

@@ -207,6 +207,8 @@ class InactivityThresholdTest {
     assertFalse(with.sameDefinitionAs(without));
     assertTrue(with.sameDefinitionAs(with.withVersion(2)));
     assertNotEquals(with, without);
-    assertTrue(with.problems().isEmpty(), with.problems().toString());
+    assertTrue(
+        with.problems(InputLimits.DEFAULTS).isEmpty(),
+        with.problems(InputLimits.DEFAULTS).toString());
   }
 }

@@ -39,7 +39,7 @@ class ScoringModelValidationTest {
 
   /** The single problem of a model that breaks exactly one rule. */
   private static String onlyProblem(ScoringModel model) {
-    List<String> problems = model.problems();
+    List<String> problems = model.problems(InputLimits.DEFAULTS);
     assertEquals(1, problems.size(), "expected one problem, got " + problems);
     return problems.get(0);
   }
@@ -56,7 +56,7 @@ class ScoringModelValidationTest {
     ScoringModel model = ScoringModel.defaultEngagement();
 
     // then
-    assertEquals(List.of(), model.problems());
+    assertEquals(List.of(), model.problems(InputLimits.DEFAULTS));
     assertEquals("engagement", model.id());
     assertEquals(Scale.DEFAULT, model.scale());
     assertEquals(30.0, model.halfLifeDays());
@@ -83,7 +83,7 @@ class ScoringModelValidationTest {
                 ScoringRule.of("unsubscribe", null, -20)));
 
     // then
-    assertEquals(List.of(), model.problems());
+    assertEquals(List.of(), model.problems(InputLimits.DEFAULTS));
   }
 
   @Test
@@ -178,8 +178,8 @@ class ScoringModelValidationTest {
 
   @Test
   void noHalfLifeAndAFractionalHalfLifeAreValid() {
-    assertEquals(List.of(), withHalfLife(null).problems());
-    assertEquals(List.of(), withHalfLife(2.0 / 86_400).problems());
+    assertEquals(List.of(), withHalfLife(null).problems(InputLimits.DEFAULTS));
+    assertEquals(List.of(), withHalfLife(2.0 / 86_400).problems(InputLimits.DEFAULTS));
   }
 
   @ParameterizedTest
@@ -195,7 +195,7 @@ class ScoringModelValidationTest {
     assertTrue(ScoringModel.isValidId("Engagement_v2-B"));
     assertFalse(ScoringModel.isValidId("a".repeat(65)));
     assertFalse(ScoringModel.isValidId(null));
-    assertEquals(List.of(), withId("a".repeat(64)).problems());
+    assertEquals(List.of(), withId("a".repeat(64)).problems(InputLimits.DEFAULTS));
   }
 
   @Test
@@ -224,7 +224,7 @@ class ScoringModelValidationTest {
         withRules(List.of(ScoringRule.of(" ", null, 3), ScoringRule.of("x", null, Double.NaN)));
 
     // then
-    List<String> problems = model.problems();
+    List<String> problems = model.problems(InputLimits.DEFAULTS);
     assertEquals(2, problems.size(), problems.toString());
     assertMentions(problems.get(0), "rules[0]", "event");
     assertMentions(problems.get(1), "rules[1]", "points");
@@ -288,7 +288,9 @@ class ScoringModelValidationTest {
   @ParameterizedTest
   @ValueSource(strings = {"properties.amount", "properties.cart.total", "type", "channel"})
   void wellFormedConditionPathsAreAccepted(String path) {
-    assertEquals(List.of(), withRule(new Condition(path, ConditionOperator.EQ, 1)).problems());
+    assertEquals(
+        List.of(),
+        withRule(new Condition(path, ConditionOperator.EQ, 1)).problems(InputLimits.DEFAULTS));
   }
 
   @Test
@@ -324,7 +326,7 @@ class ScoringModelValidationTest {
             50);
 
     // then
-    List<String> problems = model.problems();
+    List<String> problems = model.problems(InputLimits.DEFAULTS);
     assertEquals(4, problems.size(), problems.toString());
     assertTrue(problems.stream().anyMatch(p -> p.startsWith("id")));
     assertTrue(problems.stream().anyMatch(p -> p.contains("dailyCap")));
@@ -341,5 +343,94 @@ class ScoringModelValidationTest {
     assertTrue(model.sameDefinitionAs(model.withVersion(7)));
     assertEquals(7, model.withVersion(7).version());
     assertFalse(model.sameDefinitionAs(withHalfLife(30.0)));
+  }
+
+  @Test
+  void aModelMayHaveAtMostTheLargestNumberOfRules() {
+    // given
+    List<ScoringRule> most =
+        java.util.Collections.nCopies(1000, ScoringRule.of("page_view", null, 1));
+    List<ScoringRule> tooMany =
+        java.util.Collections.nCopies(10_000, ScoringRule.of("page_view", null, 1e308));
+
+    // then: the count is one problem, not one per rule
+    assertEquals(List.of(), withRules(most).problems(InputLimits.DEFAULTS));
+    assertEquals(
+        List.of("rules may contain at most 1000, had 10000"),
+        withRules(tooMany).problems(InputLimits.DEFAULTS));
+  }
+
+  @ParameterizedTest
+  @ValueSource(doubles = {1e6, -1e6, 0, 0.5})
+  void pointsWithinTheLargestRulePointsAreFine(double points) {
+    assertEquals(
+        List.of(),
+        withRules(List.of(ScoringRule.of("page_view", null, points)))
+            .problems(InputLimits.DEFAULTS));
+  }
+
+  @ParameterizedTest
+  @ValueSource(doubles = {1e6 + 1, -1e6 - 1, 1e308, Double.NaN, Double.POSITIVE_INFINITY})
+  void pointsBeyondTheLargestRulePointsAreAProblem(double points) {
+    assertEquals(
+        "rules[0].points must be a number from -1000000 to 1000000",
+        onlyProblem(withRules(List.of(ScoringRule.of("page_view", null, points)))));
+  }
+
+  @Test
+  void theRuleBoundsFollowTheLimits() {
+    InputLimits small =
+        new InputLimits(1e9, 10, 2, java.time.Duration.ofDays(30), java.time.Duration.ofMinutes(5));
+    ScoringModel model =
+        withRules(
+            List.of(ScoringRule.of("page_view", null, 11), ScoringRule.of("email_open", null, 10)));
+    assertEquals(List.of("rules[0].points must be a number from -10 to 10"), model.problems(small));
+    assertEquals(
+        List.of("rules may contain at most 2, had 3"),
+        withRules(java.util.Collections.nCopies(3, ScoringRule.of("page_view", null, 1)))
+            .problems(small));
+  }
+
+  @Test
+  void aScaleWhoseSpanIsNotFiniteIsAProblem() {
+    ScoringModel model =
+        new ScoringModel(
+            "m",
+            null,
+            1,
+            RULES,
+            30.0,
+            new Scale(-1e308, 1e308),
+            List.of(new Band("all", -1e308, 1e308)),
+            50);
+    assertMentions(onlyProblem(model), "scale.min must be below scale.max");
+  }
+
+  @Test
+  void textThatIsNotUnicodeIsAProblemNamingTheField() {
+    ScoringModel model =
+        new ScoringModel(
+            "m",
+            "name\ud800",
+            1,
+            List.of(
+                ScoringRule.of("open\udc00", null, 1),
+                new ScoringRule(
+                    "purchase",
+                    null,
+                    1,
+                    List.of(new Condition("properties.sku", ConditionOperator.EQ, "a\ud800")),
+                    null)),
+            30.0,
+            Scale.DEFAULT,
+            BANDS,
+            50);
+    assertEquals(
+        List.of(
+            "name is not valid Unicode text (invalid UTF-8 or an unpaired surrogate)",
+            "rules[0].event is not valid Unicode text (invalid UTF-8 or an unpaired surrogate)",
+            "rules[1].where.properties.sku is not valid Unicode text (invalid UTF-8 or an"
+                + " unpaired surrogate)"),
+        model.problems(InputLimits.DEFAULTS));
   }
 }

@@ -11,6 +11,8 @@ import com.typesafe.config.ConfigFactory;
 import io.pulse.engine.EngineTestConfig;
 import io.pulse.engine.domain.BehaviouralEvent;
 import io.pulse.engine.domain.Channel;
+import io.pulse.engine.journal.JournalAvailability;
+import io.pulse.engine.journal.JournalUnavailableException;
 import io.pulse.engine.user.UserEntity;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,8 +47,11 @@ class EventIngestionTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final Instant T0 = Instant.parse("2026-03-02T09:00:00Z");
 
+  /** One part a stand-in entity received. */
+  private record Part(long correlationId, List<BehaviouralEvent> events) {}
+
   /** What a stand-in entity received. */
-  private record Received(String entityId, UserEntity.RecordEvents command) {}
+  private record Received(String entityId, Part command) {}
 
   private static ActorTestKit testKit;
   private static TestProbe<Received> received;
@@ -69,13 +74,17 @@ class EventIngestionTest {
             Entity.of(
                 UserEntity.ENTITY_KEY,
                 context -> standIn(context.getEntityId(), received.getRef())));
-    ingestion =
-        new EventIngestion(system, new IngestSettings(TENANT, MAX_IN_FLIGHT_EVENTS, TIMEOUT));
+    ingestion = new EventIngestion(system, new IngestSettings(MAX_IN_FLIGHT_EVENTS, TIMEOUT));
     // Sharding is ready once one entity has answered; later tests then do not pay for it.
-    TestProbe<UserEntity.Recorded> warmUp = testKit.createTestProbe();
+    TestProbe<UserEntity.PartsRecorded> warmUp = testKit.createTestProbe();
+    String warmUpEntity = UserEntity.entityId(TENANT, "warm-up");
     ClusterSharding.get(system)
-        .entityRefFor(UserEntity.ENTITY_KEY, UserEntity.entityId(TENANT, "warm-up"))
-        .tell(new UserEntity.RecordEvents(-1, List.of(), warmUp.getRef()));
+        .entityRefFor(UserEntity.ENTITY_KEY, warmUpEntity)
+        .tell(
+            new UserEntity.RecordParts(
+                warmUpEntity,
+                List.of(new UserEntity.Part(-1, List.of(), System.currentTimeMillis() + 1000)),
+                warmUp.getRef()));
     warmUp.receiveMessage(Duration.ofSeconds(20));
     received.receiveMessage(WAIT);
   }
@@ -105,16 +114,11 @@ class EventIngestionTest {
                 }
                 if (UserEntity.userIdOf(entityId).startsWith("expired")) {
                   monitor.tell(
-                      new Received(
-                          entityId,
-                          new UserEntity.RecordEvents(part.correlationId(), part.events(), null)));
+                      new Received(entityId, new Part(part.correlationId(), part.events())));
                   replies.add(new UserEntity.Recorded(part.correlationId(), 0, 0, true));
                   continue;
                 }
-                monitor.tell(
-                    new Received(
-                        entityId,
-                        new UserEntity.RecordEvents(part.correlationId(), part.events(), null)));
+                monitor.tell(new Received(entityId, new Part(part.correlationId(), part.events())));
                 int duplicates =
                     (int)
                         part.events().stream()
@@ -125,27 +129,7 @@ class EventIngestionTest {
                         part.correlationId(), part.events().size() - duplicates, duplicates));
               }
               if (!UserEntity.userIdOf(entityId).startsWith("silent")) {
-                command.replyTo().tell(new UserEntity.PartsRecorded(command.userId(), replies));
-              }
-              return Behaviors.same();
-            })
-        .onMessage(
-            UserEntity.RecordEvents.class,
-            command -> {
-              monitor.tell(new Received(entityId, command));
-              if (!UserEntity.userIdOf(entityId).startsWith("silent")) {
-                int duplicates =
-                    (int)
-                        command.events().stream()
-                            .filter(event -> event.eventId().startsWith("dup"))
-                            .count();
-                command
-                    .replyTo()
-                    .tell(
-                        new UserEntity.Recorded(
-                            command.correlationId(),
-                            command.events().size() - duplicates,
-                            duplicates));
+                command.replyTo().tell(new UserEntity.PartsRecorded(command.entityId(), replies));
               }
               return Behaviors.same();
             })
@@ -156,8 +140,8 @@ class EventIngestionTest {
     return new BehaviouralEvent(eventId, userId, "page_view", Channel.WEB, T0, Map.of());
   }
 
-  private static Map<String, UserEntity.RecordEvents> receive(int commands) {
-    Map<String, UserEntity.RecordEvents> byEntity = new HashMap<>();
+  private static Map<String, Part> receive(int commands) {
+    Map<String, Part> byEntity = new HashMap<>();
     for (Received message : received.receiveSeveralMessages(commands, WAIT)) {
       assertNull(byEntity.put(message.entityId(), message.command()), "one command per user");
     }
@@ -184,38 +168,35 @@ class EventIngestionTest {
     BehaviouralEvent b2 = event("dup-g-5", "g-bob");
 
     IngestResult result =
-        await(ingestion.ingest(List.of(a1, b1, a2, c1, b2)).toCompletableFuture());
+        await(ingestion.ingest(TENANT, List.of(a1, b1, a2, c1, b2)).toCompletableFuture());
 
     assertEquals(new IngestResult(4, 1), result);
-    Map<String, UserEntity.RecordEvents> commands = receive(3);
+    Map<String, Part> commands = receive(3);
     assertEquals(List.of(a1, a2), commands.get("t1|g-ann").events());
     assertEquals(List.of(b1, b2), commands.get("t1|g-bob").events());
     assertEquals(List.of(c1), commands.get("t1|g|cat").events());
     assertEquals(
         1,
-        commands.values().stream()
-            .mapToLong(UserEntity.RecordEvents::correlationId)
-            .distinct()
-            .count(),
+        commands.values().stream().mapToLong(Part::correlationId).distinct().count(),
         "one correlation id per request");
   }
 
   @Test
   void partsForAUserWithAWriteInFlightWaitAndAreSentTogether() throws Exception {
     CompletableFuture<IngestResult> first =
-        ingestion.ingest(List.of(event("w-1", "silent-w"))).toCompletableFuture();
+        ingestion.ingest(TENANT, List.of(event("w-1", "silent-w"))).toCompletableFuture();
     assertEquals(1, receive(1).size());
 
     // The first write is unconfirmed: the next part waits instead of queueing at the entity.
     CompletableFuture<IngestResult> second =
-        ingestion.ingest(List.of(event("w-2", "silent-w"))).toCompletableFuture();
+        ingestion.ingest(TENANT, List.of(event("w-2", "silent-w"))).toCompletableFuture();
     received.expectNoMessage(Duration.ofMillis(300));
     assertInstanceOf(IngestTimeoutException.class, failureOf(first));
     assertInstanceOf(IngestTimeoutException.class, failureOf(second));
 
     // Past the timeout the write in flight is presumed lost: what waited goes with the next part.
     CompletableFuture<IngestResult> third =
-        ingestion.ingest(List.of(event("w-3", "silent-w"))).toCompletableFuture();
+        ingestion.ingest(TENANT, List.of(event("w-3", "silent-w"))).toCompletableFuture();
     List<Received> together = received.receiveSeveralMessages(2, WAIT);
     assertEquals(
         List.of("w-2", "w-3"),
@@ -225,7 +206,8 @@ class EventIngestionTest {
 
   @Test
   void anEmptyRequestCompletesAtOnceWithoutMessages() throws Exception {
-    CompletableFuture<IngestResult> result = ingestion.ingest(List.of()).toCompletableFuture();
+    CompletableFuture<IngestResult> result =
+        ingestion.ingest(TENANT, List.of()).toCompletableFuture();
 
     assertTrue(result.isDone());
     assertEquals(new IngestResult(0, 0), result.get());
@@ -236,7 +218,7 @@ class EventIngestionTest {
   void aPartDroppedPastItsDeadlineFailsItsRequestAtOnce() {
     CompletableFuture<IngestResult> result =
         ingestion
-            .ingest(List.of(event("x-1", "x-answers"), event("x-2", "expired-x")))
+            .ingest(TENANT, List.of(event("x-1", "x-answers"), event("x-2", "expired-x")))
             .toCompletableFuture();
 
     assertEquals(2, receive(2).size());
@@ -252,7 +234,7 @@ class EventIngestionTest {
   void aUserThatNeverAnswersTimesTheRequestOut() {
     CompletableFuture<IngestResult> result =
         ingestion
-            .ingest(List.of(event("t-1", "t-answers"), event("t-2", "silent-t")))
+            .ingest(TENANT, List.of(event("t-1", "t-answers"), event("t-2", "silent-t")))
             .toCompletableFuture();
 
     assertEquals(2, receive(2).size());
@@ -266,6 +248,7 @@ class EventIngestionTest {
     CompletableFuture<IngestResult> pending =
         ingestion
             .ingest(
+                TENANT,
                 List.of(
                     event("b-1", "silent-b"),
                     event("b-2", "silent-b"),
@@ -276,11 +259,13 @@ class EventIngestionTest {
 
     CompletableFuture<IngestResult> tooMany =
         ingestion
-            .ingest(List.of(event("b-5", "b-dan"), event("b-6", "b-dan"), event("b-7", "b-dan")))
+            .ingest(
+                TENANT,
+                List.of(event("b-5", "b-dan"), event("b-6", "b-dan"), event("b-7", "b-dan")))
             .toCompletableFuture();
     CompletableFuture<IngestResult> fits =
         ingestion
-            .ingest(List.of(event("b-8", "b-eli"), event("b-9", "b-eli")))
+            .ingest(TENANT, List.of(event("b-8", "b-eli"), event("b-9", "b-eli")))
             .toCompletableFuture();
 
     assertTrue(tooMany.isCompletedExceptionally(), "refused at once");
@@ -298,8 +283,9 @@ class EventIngestionTest {
             event("b-13", "b-fin"),
             event("b-14", "b-fin"),
             event("b-15", "b-fin"));
-    assertEquals(new IngestResult(6, 0), await(ingestion.ingest(full).toCompletableFuture()));
-    Map<String, UserEntity.RecordEvents> commands = receive(4);
+    assertEquals(
+        new IngestResult(6, 0), await(ingestion.ingest(TENANT, full).toCompletableFuture()));
+    Map<String, Part> commands = receive(4);
     assertEquals(
         List.of("t1|b-dan", "t1|b-eli", "t1|b-fin", "t1|silent-b"),
         commands.keySet().stream().sorted().toList());
@@ -317,10 +303,53 @@ class EventIngestionTest {
             event("o-6", "o-gus"),
             event("o-7", "o-gus"));
 
-    CompletableFuture<IngestResult> result = ingestion.ingest(request).toCompletableFuture();
+    CompletableFuture<IngestResult> result =
+        ingestion.ingest(TENANT, request).toCompletableFuture();
 
     assertTrue(result.isCompletedExceptionally());
     assertInstanceOf(IngestOverloadedException.class, failureOf(result));
     received.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  @Test
+  void whileTheJournalIsUnavailableARequestIsRefusedAtOnceAndNothingIsSent() {
+    JournalAvailability journal = JournalAvailability.get(testKit.system());
+    long refusedBefore = journal.refusedWrites();
+    journal.reportUnavailable("connection refused");
+    try {
+      CompletableFuture<IngestResult> result =
+          ingestion.ingest(TENANT, List.of(event("j-1", "j-ann"))).toCompletableFuture();
+
+      assertTrue(result.isCompletedExceptionally(), "refused at once");
+      Throwable failure = failureOf(result);
+      assertInstanceOf(JournalUnavailableException.class, failure);
+      assertEquals("connection refused", ((JournalUnavailableException) failure).status().reason());
+      assertEquals(refusedBefore + 1, journal.refusedWrites());
+      received.expectNoMessage(Duration.ofMillis(200));
+    } finally {
+      journal.reportAvailable();
+    }
+  }
+
+  @Test
+  void requestsWaitingWhenTheJournalGoesAreAnsweredAtOnceAndTheirUsersFreed() {
+    JournalAvailability journal = JournalAvailability.get(testKit.system());
+    CompletableFuture<IngestResult> waiting =
+        ingestion.ingest(TENANT, List.of(event("k-1", "silent-k"))).toCompletableFuture();
+    assertEquals(1, receive(1).size());
+
+    long start = System.nanoTime();
+    journal.reportUnavailable("connection lost");
+    journal.reportAvailable();
+
+    assertInstanceOf(JournalUnavailableException.class, failureOf(waiting));
+    assertTrue(System.nanoTime() - start < TIMEOUT.toNanos() / 2, "answered when the journal went");
+    assertEquals(0, ingestion.inFlightEvents());
+    // The write in flight will not be confirmed: the user's next part goes out at once.
+    CompletableFuture<IngestResult> next =
+        ingestion.ingest(TENANT, List.of(event("k-2", "silent-k"))).toCompletableFuture();
+    Received sent = received.receiveMessage(TIMEOUT.dividedBy(2));
+    assertEquals("k-2", sent.command().events().get(0).eventId());
+    assertInstanceOf(IngestTimeoutException.class, failureOf(next));
   }
 }

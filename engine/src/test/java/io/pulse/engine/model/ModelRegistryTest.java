@@ -12,6 +12,12 @@ import io.pulse.engine.domain.Scale;
 import io.pulse.engine.domain.ScoringModel;
 import io.pulse.engine.domain.ScoringModels;
 import io.pulse.engine.domain.ScoringRule;
+import io.pulse.engine.domain.audience.Audience;
+import io.pulse.engine.domain.audience.AudienceCondition;
+import io.pulse.engine.domain.audience.EventMatch;
+import io.pulse.engine.domain.watch.CampaignWatch;
+import io.pulse.engine.domain.watch.DateWatch;
+import io.pulse.engine.domain.watch.EventWatch;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -98,7 +104,7 @@ class ModelRegistryTest {
 
     assertTrue(result.hasNoEvents());
     assertEquals(
-        new ModelCatalogRevision(0, ScoringModels.of(ScoringModel.defaultEngagement())),
+        new ModelCatalogRevision("acme", 0, ScoringModels.of(ScoringModel.defaultEngagement())),
         result.reply());
     ScoringModel engagement = result.reply().models().get("engagement").orElseThrow();
     assertEquals(1, engagement.version());
@@ -220,7 +226,91 @@ class ModelRegistryTest {
     assertEquals(ScoringModels.of(loyalty(2, 6)).byId(), recovered.models().byId());
     assertEquals(3, recovered.revision());
     var catalog = registry.<ModelCatalogRevision>runCommand(ModelRegistry.GetCatalog::new);
-    assertEquals(before.catalog(), catalog.reply());
+    assertEquals(before.catalog("acme"), catalog.reply());
     assertEquals(ScoringModels.of(loyalty(2, 6)).byId(), catalog.reply().models().byId());
+  }
+
+  private static StatusReply<ModelCatalogRevision> watch(String campaign, CampaignWatch watch) {
+    return registry
+        .<StatusReply<ModelCatalogRevision>>runCommand(
+            replyTo -> new ModelRegistry.WatchCampaign(campaign, watch, replyTo))
+        .reply();
+  }
+
+  @Test
+  void aCampaignNamingAnAudienceThatDoesNotExistIsRefusedAndNothingChanges() {
+    StatusReply<ModelCatalogRevision> refused =
+        watch(
+            "carts",
+            new CampaignWatch(
+                Map.of("trigger.audience", "cart-abandoners", "eligibleAudience", "vip"),
+                null,
+                null));
+
+    assertTrue(refused.isError());
+    assertEquals(
+        "eligibleAudience 'vip' is not an audience; trigger.audience 'cart-abandoners' is not an"
+            + " audience",
+        refused.getError().getMessage());
+    assertEquals(0, registry.getState().revision());
+    assertEquals(Map.of(), registry.getState().watches());
+  }
+
+  @Test
+  void whatCampaignsWatchIsAnnouncedAndANewDateStartsAPassOverTheUsers() {
+    DateWatch birthday = new DateWatch("birthday", "09:00", "timeZone");
+    CampaignWatch birthdays = new CampaignWatch(Map.of(), null, birthday);
+    CampaignWatch thirdPurchase =
+        new CampaignWatch(
+            Map.of(), new EventWatch(new EventMatch("purchase", List.of()), true), null);
+
+    assertTrue(watch("birthdays", birthdays).isSuccess());
+    assertEquals(
+        Map.of("third", thirdPurchase, "birthdays", birthdays),
+        watch("third", thirdPurchase).getValue().watches());
+    assertTrue(watch("birthdays", birthdays).isSuccess());
+
+    ModelRegistry.State state = registry.getState();
+    assertEquals(2, state.revision(), "an unchanged watch changes nothing");
+    assertEquals(Map.of("birthdays", birthdays, "third", thirdPurchase), state.watches());
+    RescoringProgress pass = state.rescorings().get("watches:dates");
+    assertEquals(1, pass.version(), "started by the revision that added the date");
+    assertTrue(pass.dates() && !pass.finished());
+    ModelCatalogRevision catalog =
+        registry.<ModelCatalogRevision>runCommand(ModelRegistry.GetCatalog::new).reply();
+    assertEquals(Map.of(birthday.key(), birthday), catalog.definitions().watches().dates());
+    assertEquals(2, catalog.definitions().watches().revision());
+
+    assertTrue(watch("birthdays", CampaignWatch.NONE).isSuccess());
+    assertEquals(Map.of("third", thirdPurchase), registry.getState().watches());
+    assertEquals(1, registry.getState().rescorings().get("watches:dates").version());
+    registry.restart();
+    assertEquals(Map.of("third", thirdPurchase), registry.getState().watches());
+  }
+
+  @Test
+  void anAudienceThatACampaignNamesIsKept() {
+    registry.<StatusReply<ModelRegistry.AudiencePut>>runCommand(
+        replyTo ->
+            new ModelRegistry.PutAudience(
+                Audience.of(
+                    "vip",
+                    "VIP",
+                    new AudienceCondition.TraitTest(
+                        "plan", AudienceCondition.TraitOperator.EQ, "pro", null)),
+                replyTo));
+    assertTrue(
+        watch("gold", new CampaignWatch(Map.of("eligibleAudience", "vip"), null, null))
+            .isSuccess());
+
+    StatusReply<Boolean> refused =
+        registry
+            .<StatusReply<Boolean>>runCommand(
+                replyTo -> new ModelRegistry.DeleteAudience("vip", replyTo))
+            .reply();
+
+    assertTrue(refused.isError());
+    assertEquals("audience 'vip' is used by campaign gold", refused.getError().getMessage());
+    assertTrue(registry.getState().audiences().get("vip").isPresent());
   }
 }

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.pulse.engine.EngineTestConfig;
+import io.pulse.engine.domain.Condition;
+import io.pulse.engine.domain.ConditionOperator;
 import io.pulse.engine.domain.SegmentTransition;
 import io.pulse.engine.domain.TransitionCause;
+import io.pulse.engine.domain.audience.EventMatch;
 import io.pulse.engine.domain.promotion.Budget;
 import io.pulse.engine.domain.promotion.Campaign;
 import io.pulse.engine.domain.promotion.CampaignDefined;
@@ -16,16 +19,20 @@ import io.pulse.engine.domain.promotion.CampaignStats;
 import io.pulse.engine.domain.promotion.CodeClaimed;
 import io.pulse.engine.domain.promotion.CodePattern;
 import io.pulse.engine.domain.promotion.ConversionRecorded;
+import io.pulse.engine.domain.promotion.Occasion;
+import io.pulse.engine.domain.promotion.OccasionConsidered;
 import io.pulse.engine.domain.promotion.Offer;
 import io.pulse.engine.domain.promotion.Outcome;
 import io.pulse.engine.domain.promotion.Redemption;
 import io.pulse.engine.domain.promotion.TransitionConsidered;
 import io.pulse.engine.domain.promotion.Trigger;
+import io.pulse.engine.domain.promotion.TriggerDirection;
 import io.pulse.engine.domain.promotion.Voucher;
 import io.pulse.engine.domain.promotion.VoucherCodeConfirmed;
 import io.pulse.engine.domain.promotion.VoucherCodeReplaced;
 import io.pulse.engine.domain.promotion.VoucherCodeState;
 import io.pulse.engine.domain.promotion.VoucherRedeemed;
+import io.pulse.engine.domain.watch.DateWatch;
 import io.pulse.engine.promotion.CampaignEntity.CampaignDetails;
 import io.pulse.engine.promotion.CampaignEntity.Decision;
 import io.pulse.engine.serialization.JournalSerializer;
@@ -92,6 +99,48 @@ class PromotionSerializationTest {
         true);
   }
 
+  /** The campaign on another trigger, redeemable by members of {@code eligibleAudience}. */
+  static Campaign campaign(Trigger trigger, String eligibleAudience) {
+    Campaign spring = campaign();
+    return new Campaign(
+        spring.id(),
+        spring.name(),
+        trigger,
+        spring.offer(),
+        Map.of(),
+        spring.codePattern(),
+        spring.perUserLimit(),
+        spring.budget(),
+        spring.validityDays(),
+        spring.startsAt(),
+        spring.endsAt(),
+        spring.minimumOrderAmount(),
+        spring.controlGroupPercent(),
+        spring.active(),
+        eligibleAudience);
+  }
+
+  /** One trigger of each kind that is not a band. */
+  static List<Trigger> otherTriggers() {
+    EventMatch bigPurchase =
+        new EventMatch(
+            "purchase",
+            List.of(
+                new Condition("properties.amount", ConditionOperator.GTE, 50),
+                new Condition("properties.tags", ConditionOperator.IN, List.of("a", 2, true))));
+    return List.of(
+        Trigger.audience("cart-abandoners", TriggerDirection.ENTERED),
+        Trigger.audience("cart-abandoners", TriggerDirection.EXITED),
+        Trigger.event(new EventMatch("support_contact", List.of())),
+        Trigger.occurrence(bigPurchase, 3),
+        Trigger.date(new DateWatch("birthday", "09:00:30", "timeZone")),
+        Trigger.date(new DateWatch("birthday", null, null)));
+  }
+
+  static Occasion occasion() {
+    return new Occasion(otherTriggers().get(2).key(), "crm|42:event:e-7", "crm|42", T0);
+  }
+
   static SegmentTransition transition() {
     return new SegmentTransition(
         "crm|42:engagement:3",
@@ -139,6 +188,15 @@ class PromotionSerializationTest {
         state = state.apply(state.confirm(considered.voucher().code()).orElseThrow());
       }
     }
+    for (int i = 0; i < 5; i++) {
+      Occasion occasion =
+          new Occasion("event:abc", "o" + i + ":event:e-" + i, "o" + i, T0.plusSeconds(i));
+      OccasionConsidered considered = state.decide(occasion, 100 + i, T0, random);
+      state = state.apply(considered);
+      if (considered.voucher() != null) {
+        state = state.apply(state.confirm(considered.voucher().code()).orElseThrow());
+      }
+    }
     Voucher any = state.vouchers().values().iterator().next();
     state = state.apply(state.redeem(any.code(), any.userId(), 80, T0).redeemed());
     return state.apply(new ConversionRecorded(any.userId(), "p-1", 99, T0));
@@ -149,16 +207,22 @@ class PromotionSerializationTest {
         new CampaignDefined(campaign(), T0),
         new TransitionConsidered(transition(), 17, Outcome.ISSUED, voucher(null), T0),
         new TransitionConsidered(transition(), 18, Outcome.BUDGET_EXHAUSTED, null, T0),
+        new OccasionConsidered(occasion(), 19, Outcome.ISSUED, voucher(null), T0),
+        new OccasionConsidered(occasion(), 20, Outcome.USER_LIMIT, null, T0),
+        new CampaignDefined(campaign(otherTriggers().get(0), "vip"), T0),
+        new CampaignDefined(campaign(otherTriggers().get(3), null), T0),
+        new CampaignDefined(campaign(otherTriggers().get(4), null), T0),
+        new CampaignListed("birthdays", otherTriggers().get(5)),
         new VoucherCodeConfirmed("SPRING-ABC234"),
         new VoucherCodeReplaced("SPRING-ABC234", "SPRING-XYZ789"),
         new VoucherRedeemed("SPRING-ABC234", new Redemption(T0, 120.5, 20)),
         new ConversionRecorded("crm|42", "p-9", 31, T0),
         state(),
         CampaignState.empty(),
-        new CodeClaimed("SPRING-ABC234", "spring", "crm|42", "crm|42:engagement:3", T0),
+        new CodeClaimed("SPRING-ABC234", "spring", "42", "42:engagement:3", T0, "crm"),
         VoucherCodeState.FREE,
         VoucherCodeState.FREE.apply(
-            new CodeClaimed("SPRING-ABC234", "spring", "crm|42", "crm|42:engagement:3", T0)),
+            new CodeClaimed("SPRING-ABC234", "spring", "42", "42:engagement:3", T0, "crm")),
         new CampaignListed("spring", campaign().trigger()),
         CampaignDirectoryState.EMPTY.apply(new CampaignListed("spring", campaign().trigger())));
   }
@@ -172,6 +236,11 @@ class PromotionSerializationTest {
     verify(new CampaignEntity.ReplaceCode("SPRING-ABC234", probe()));
     verify(new CampaignEntity.RecordPurchase("crm|42", "p-1", 19, T0, probe()));
     verify(new CampaignEntity.Redeem("SPRING-ABC234", "crm|42", 99.5, probe()));
+    verify(new CampaignEntity.Redeem("SPRING-ABC234", "crm|42", 99.5, List.of("vip"), probe()));
+    verify(new CampaignEntity.ConsiderOccasion(occasion(), 19, probe()));
+    for (Trigger trigger : otherTriggers()) {
+      verify(new CampaignEntity.Define(campaign(trigger, "vip"), probe()));
+    }
     verify(new CampaignEntity.GetStats(probe()));
     verify(new CampaignEntity.GetVouchers("crm|42", probe()));
     verify(new CampaignDetails(campaign(), 3, T0, T0, true));
@@ -189,12 +258,12 @@ class PromotionSerializationTest {
 
   @Test
   void voucherCodeAndDirectoryProtocols() {
-    verify(new VoucherCodeEntity.Claim("spring", "crm|42", "crm|42:engagement:3", probe()));
+    verify(new VoucherCodeEntity.Claim("crm", "spring", "42", "42:engagement:3", probe()));
     verify(new VoucherCodeEntity.Lookup(probe()));
     verify(new VoucherCodeEntity.ClaimVerdict(true));
     verify(
         new VoucherCodeEntity.CodeOwner(
-            new CodeClaimed("SPRING-ABC234", "spring", "crm|42", "crm|42:engagement:3", T0)));
+            new CodeClaimed("SPRING-ABC234", "spring", "42", "42:engagement:3", T0, "crm")));
     verify(new VoucherCodeEntity.CodeOwner(null));
     verify(new CampaignDirectory.ListCampaign("spring", campaign().trigger(), probe()));
     verify(new CampaignDirectory.GetDirectory(probe()));
@@ -206,6 +275,7 @@ class PromotionSerializationTest {
         Map.ofEntries(
             Map.entry(CampaignDefined.class, "campaign-defined"),
             Map.entry(TransitionConsidered.class, "campaign-transition-considered"),
+            Map.entry(OccasionConsidered.class, "campaign-occasion-considered"),
             Map.entry(VoucherCodeConfirmed.class, "campaign-voucher-code-confirmed"),
             Map.entry(VoucherCodeReplaced.class, "campaign-voucher-code-replaced"),
             Map.entry(VoucherRedeemed.class, "campaign-voucher-redeemed"),

@@ -1,13 +1,17 @@
 package io.pulse.engine.serialization;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import com.typesafe.config.ConfigFactory;
 import io.pulse.engine.domain.SegmentTransition;
 import io.pulse.engine.domain.TransitionCause;
 import io.pulse.engine.domain.subscription.DeadLetter;
+import io.pulse.engine.domain.subscription.SecretBox;
 import io.pulse.engine.domain.subscription.SubscriptionChange;
 import io.pulse.engine.domain.subscription.SubscriptionState;
 import io.pulse.engine.domain.subscription.TransitionFilter;
@@ -16,8 +20,10 @@ import io.pulse.engine.subscription.SubscriptionEntity;
 import io.pulse.engine.subscription.SubscriptionRegistry;
 import java.io.NotSerializableException;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
@@ -105,6 +111,9 @@ class SubscriptionSerializationTest {
             Map.entry(
                 new SubscriptionChange.RedeliveryRequested(T0), "webhook-redelivery-requested"),
             Map.entry(new SubscriptionChange.ReplayRequested(7, T0), "webhook-replay-requested"),
+            Map.entry(
+                new SubscriptionChange.SecretResealed("pulse-sealed:v1:AAAA", T0),
+                "webhook-secret-resealed"),
             Map.entry(state(), "webhook-subscription-state"),
             Map.entry(SubscriptionState.EMPTY, "webhook-subscription-state"),
             Map.entry(new SubscriptionRegistry.Registered("sub-1"), "webhook-registered"),
@@ -151,6 +160,68 @@ class SubscriptionSerializationTest {
     for (Object message : messages) {
       testKit.serializationTestKit().verifySerialization(message, true);
     }
+  }
+
+  @Test
+  void aSubscriptionJournaledBeforeSecretsWereSealedIsStillRead() throws Exception {
+    // The shape of a creation event written before secrets were sealed: a plain secret and no
+    // mask.
+    Map<String, Object> old = new LinkedHashMap<>();
+    old.put("id", "sub-old");
+    old.put("url", "https://orchestrator.example/hooks/pulse");
+    old.put("filter", Map.of("model", "engagement"));
+    old.put("secret", "plain-secret-from-before-1234");
+    old.put("createdAt", T0.toString());
+    byte[] bytes =
+        new ObjectMapper(new CBORFactory())
+            .writeValueAsBytes(Map.of("subscription", old, "startAfter", 17));
+    SubscriptionJournalSerializer journal =
+        assertInstanceOf(
+            SubscriptionJournalSerializer.class,
+            serialization.findSerializerFor(new SubscriptionChange.DeliveredUpTo(1)));
+
+    SubscriptionChange.Created created =
+        assertInstanceOf(
+            SubscriptionChange.Created.class,
+            journal.fromBinary(bytes, "webhook-subscription-created"));
+
+    WebhookSubscription subscription = created.subscription();
+    assertEquals("plain-secret-from-before-1234", subscription.secret());
+    assertEquals("****1234", subscription.maskedSecret());
+    assertEquals(new TransitionFilter("engagement", null, null, null), subscription.filter());
+    assertEquals(17, created.startAfter());
+    assertEquals(
+        "plain-secret-from-before-1234",
+        new SecretBox(new byte[32], Optional.empty()).open("sub-old", subscription.secret()));
+  }
+
+  @Test
+  void aSealedSecretAndItsMaskAreJournaledAndNothingPlain() throws Exception {
+    SecretBox box = new SecretBox(new byte[32], Optional.empty());
+    String plain = "0123456789abcdef-secret";
+    WebhookSubscription sealed =
+        new WebhookSubscription(
+            "sub-1",
+            "https://orchestrator.example/hooks/pulse",
+            null,
+            box.seal("sub-1", plain),
+            T0,
+            WebhookSubscription.mask(plain));
+    SubscriptionChange.Created created = new SubscriptionChange.Created(sealed, 3);
+
+    byte[] bytes = serialization.serialize(created).get();
+
+    assertFalse(
+        new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).contains("0123456789"));
+    Object read =
+        serialization
+            .deserialize(
+                bytes,
+                serialization.findSerializerFor(created).identifier(),
+                "webhook-subscription-created")
+            .get();
+    assertEquals(created, read);
+    assertEquals("****cret", ((SubscriptionChange.Created) read).subscription().maskedSecret());
   }
 
   @Test

@@ -110,6 +110,21 @@ class SubscriptionEntityTest {
     return signal.run();
   }
 
+  /**
+   * The run of {@code generation} stopped and a new one started: the old run's stop and the new
+   * run's start come from two actors, so they may arrive in either order.
+   */
+  private DeliveryRun awaitReplaced(long generation) {
+    RunSignal first = runs.expectMessageClass(RunSignal.class, Duration.ofSeconds(3));
+    RunSignal second = runs.expectMessageClass(RunSignal.class, Duration.ofSeconds(3));
+    RunSignal stopped = first.started() ? second : first;
+    RunSignal started = first.started() ? first : second;
+    assertFalse(stopped.started(), "expected a run to stop, got " + first + " and " + second);
+    assertTrue(started.started(), "expected a run to start, got " + first + " and " + second);
+    assertEquals(generation, stopped.run().generation());
+    return started.run();
+  }
+
   private void awaitStop(long generation) {
     RunSignal signal = runs.expectMessageClass(RunSignal.class, Duration.ofSeconds(3));
     assertFalse(signal.started(), "expected a run to stop, got " + signal);
@@ -146,7 +161,7 @@ class SubscriptionEntityTest {
     // then
     assertTrue(state.isActive());
     DeliveryRun run = awaitStart();
-    assertEquals(new DeliveryRun(SUBSCRIPTION, 1, 41, List.of()), run);
+    assertEquals(new DeliveryRun("default", SUBSCRIPTION, 1, 41, List.of()), run);
 
     // and creating it again is refused
     var again =
@@ -189,8 +204,7 @@ class SubscriptionEntityTest {
             replyTo -> new SubscriptionEntity.Replay(20, replyTo));
 
     assertTrue(replay.reply().isSuccess());
-    awaitStop(1);
-    assertEquals(new DeliveryRun(SUBSCRIPTION, 2, 19, List.of()), awaitStart());
+    assertEquals(new DeliveryRun("default", SUBSCRIPTION, 2, 19, List.of()), awaitReplaced(1));
   }
 
   @Test
@@ -205,8 +219,7 @@ class SubscriptionEntityTest {
     var redeliver =
         entity.<StatusReply<SubscriptionState>>runCommand(SubscriptionEntity.Redeliver::new);
     assertEquals(2, redeliver.reply().getValue().pendingRedeliveries().size());
-    awaitStop(1);
-    DeliveryRun run = awaitStart();
+    DeliveryRun run = awaitReplaced(1);
     assertEquals(2, run.generation());
     assertEquals(List.of(12L, 14L), run.redeliveries().stream().map(DeadLetter::offset).toList());
 
@@ -226,8 +239,7 @@ class SubscriptionEntityTest {
 
     entity.restart();
 
-    awaitStop(1);
-    assertEquals(new DeliveryRun(SUBSCRIPTION, 1, 30, List.of()), awaitStart());
+    assertEquals(new DeliveryRun("default", SUBSCRIPTION, 1, 30, List.of()), awaitReplaced(1));
   }
 
   @Test
@@ -261,5 +273,54 @@ class SubscriptionEntityTest {
   private void assertPassivationRequested() {
     ClusterSharding.ShardCommand command = shard.receiveMessage(Duration.ofSeconds(3));
     assertTrue(command instanceof ClusterSharding.Passivate<?>, command.toString());
+  }
+
+  @Test
+  void aWakeSealsAPlainOrOutdatedSecretAnewOnce() {
+    // given a delivery whose key wants the secret sealed anew
+    String resealed = "pulse-sealed:v1:sealed-under-the-current-key";
+    SubscriptionDelivery delivery =
+        new SubscriptionDelivery() {
+          @Override
+          public Behavior<?> start(
+              DeliveryRun run,
+              org.apache.pekko.actor.typed.ActorRef<SubscriptionEntity.Command> parent) {
+            return fakeRun(run, runs);
+          }
+
+          @Override
+          public java.util.Optional<String> resealedSecret(WebhookSubscription subscription) {
+            return subscription.secret().equals(resealed)
+                ? java.util.Optional.empty()
+                : java.util.Optional.of(resealed);
+          }
+        };
+    var resealing =
+        EventSourcedBehaviorTestKit
+            .<SubscriptionEntity.Command, SubscriptionChange, SubscriptionState>create(
+                testKit.system(),
+                SubscriptionEntity.create(
+                    "sub-1", shard.getRef(), delivery, new SubscriptionSettings(3, 100, 2), CLOCK));
+    resealing.clear();
+    resealing.<StatusReply<SubscriptionState>>runCommand(
+        replyTo -> new SubscriptionEntity.Create(SUBSCRIPTION, 5, replyTo));
+    awaitStart();
+
+    // when it is woken
+    var woken = resealing.runCommand(new SubscriptionEntity.Wake());
+
+    // then the secret is journaled sealed anew, and nothing else about it changes
+    assertEquals(List.of(new SubscriptionChange.SecretResealed(resealed, T0)), woken.events());
+    WebhookSubscription now = woken.state().subscription();
+    assertEquals(resealed, now.secret());
+    assertEquals(SUBSCRIPTION.maskedSecret(), now.maskedSecret());
+    assertEquals(SUBSCRIPTION.url(), now.url());
+    assertEquals(1, woken.state().generation());
+
+    // and a second wake finds nothing to do
+    assertTrue(resealing.runCommand(new SubscriptionEntity.Wake()).events().isEmpty());
+    // and a restart recovers the resealed secret
+    resealing.restart();
+    assertEquals(resealed, resealing.getState().subscription().secret());
   }
 }

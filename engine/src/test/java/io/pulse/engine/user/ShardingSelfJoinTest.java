@@ -23,6 +23,7 @@ import io.pulse.engine.ingest.IngestOverloadedException;
 import io.pulse.engine.ingest.IngestResult;
 import io.pulse.engine.ingest.IngestSettings;
 import io.pulse.engine.model.ModelCatalog;
+import io.pulse.engine.model.ModelCatalogs;
 import io.pulse.engine.model.ModelRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,11 +77,13 @@ class ShardingSelfJoinTest {
     EngineTestConfig.joinSelf(system);
     userSettings = UserEntitySettings.fromConfig(system.settings().config());
     ModelRegistry.init(system);
-    catalog = ModelCatalog.follow(system, TENANT, Duration.ofMillis(500));
-    UserEntity.init(system, catalog, userSettings);
+    ModelCatalogs catalogs =
+        ModelCatalogs.follow(system, () -> List.of(TENANT), Duration.ofMillis(500));
+    catalog = catalogs.catalog(TENANT);
+    UserEntity.init(system, catalogs, userSettings);
     ingestion =
         new EventIngestion(
-            system, new IngestSettings(TENANT, MAX_IN_FLIGHT_EVENTS, Duration.ofSeconds(10)));
+            system, new IngestSettings(MAX_IN_FLIGHT_EVENTS, Duration.ofSeconds(10)));
     testKit
         .createTestProbe()
         .awaitAssert(
@@ -186,7 +189,7 @@ class ShardingSelfJoinTest {
             event("s1-7", "s1-bob", "page_view", Channel.WEB, 4, Map.of("path", "/shop")));
     Map<String, UserEngagement> expected = expectedUsers(request);
 
-    IngestResult result = await(ingestion.ingest(request));
+    IngestResult result = await(ingestion.ingest(TENANT, request));
 
     assertEquals(new IngestResult(7, 0), result);
     for (Map.Entry<String, UserEngagement> user : expected.entrySet()) {
@@ -196,7 +199,7 @@ class ShardingSelfJoinTest {
     assertEquals(3, carol.metrics().orders());
     assertEquals("medium", carol.scoreIn("engagement").band());
 
-    assertEquals(new IngestResult(0, 7), await(ingestion.ingest(request)));
+    assertEquals(new IngestResult(0, 7), await(ingestion.ingest(TENANT, request)));
     assertEquals(expected.get("s1-ann"), engagementOf("s1-ann"));
   }
 
@@ -230,7 +233,7 @@ class ShardingSelfJoinTest {
         List.of(
             event("s2-1", "s2-dora", "purchase", Channel.WEB, 0),
             event("s2-2", "s2-dora", "page_view", Channel.WEB, 1, Map.of("path", "/rewards")));
-    assertEquals(new IngestResult(2, 0), await(ingestion.ingest(request)));
+    assertEquals(new IngestResult(2, 0), await(ingestion.ingest(TENANT, request)));
     UserEngagement dora = engagementOf("s2-dora");
     assertEquals(7.0, dora.scoreIn("s2-loyalty").points());
     assertEquals(1, dora.scoreIn("s2-loyalty").modelVersion());
@@ -283,7 +286,7 @@ class ShardingSelfJoinTest {
                 Channel.WEB,
                 1,
                 Map.of("customer", Map.of("tier", "gold"))));
-    assertEquals(new IngestResult(2, 0), await(ingestion.ingest(request)));
+    assertEquals(new IngestResult(2, 0), await(ingestion.ingest(TENANT, request)));
     assertEquals(7.0, engagementOf("s3-eve").scoreIn("s3-sections").points());
   }
 
@@ -294,7 +297,8 @@ class ShardingSelfJoinTest {
       request.add(event("s4-" + i, "s4-fay", "page_view", Channel.WEB, i));
     }
 
-    CompletableFuture<IngestResult> result = ingestion.ingest(request).toCompletableFuture();
+    CompletableFuture<IngestResult> result =
+        ingestion.ingest(TENANT, request).toCompletableFuture();
 
     assertTrue(result.isCompletedExceptionally(), "refused without waiting");
     ExecutionException failure = assertThrows(ExecutionException.class, result::get);
@@ -323,7 +327,7 @@ class ShardingSelfJoinTest {
     // All at once: beyond the limit some are refused, and each is either wholly in or out.
     List<CompletableFuture<IngestResult>> results = new ArrayList<>();
     for (List<BehaviouralEvent> batch : batches) {
-      results.add(ingestion.ingest(batch).toCompletableFuture());
+      results.add(ingestion.ingest(TENANT, batch).toCompletableFuture());
     }
     int accepted = 0;
     List<List<BehaviouralEvent>> refused = new ArrayList<>();
@@ -339,7 +343,7 @@ class ShardingSelfJoinTest {
     }
     assertEquals(requests * perRequest, accepted + refused.size() * perRequest);
     for (List<BehaviouralEvent> batch : refused) {
-      accepted += await(ingestion.ingest(batch)).accepted();
+      accepted += await(ingestion.ingest(TENANT, batch)).accepted();
     }
 
     assertEquals(requests * perRequest, accepted);
@@ -349,7 +353,7 @@ class ShardingSelfJoinTest {
     }
     int duplicates = 0;
     for (List<BehaviouralEvent> batch : batches) {
-      IngestResult retry = await(ingestion.ingest(batch));
+      IngestResult retry = await(ingestion.ingest(TENANT, batch));
       assertEquals(0, retry.accepted());
       duplicates += retry.duplicates();
     }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pulse.engine.EngineTestConfig;
 import io.pulse.engine.domain.BehaviouralEvent;
 import io.pulse.engine.domain.Channel;
+import io.pulse.engine.domain.DateReached;
+import io.pulse.engine.domain.Definitions;
 import io.pulse.engine.domain.EngagementChange;
 import io.pulse.engine.domain.ScoredEvent;
 import io.pulse.engine.domain.ScoringModel;
@@ -16,11 +18,23 @@ import io.pulse.engine.domain.SegmentTransition;
 import io.pulse.engine.domain.TransitionCause;
 import io.pulse.engine.domain.UserEngagement;
 import io.pulse.engine.domain.WakeUpScheduled;
+import io.pulse.engine.domain.WatchesAligned;
+import io.pulse.engine.domain.audience.Audiences;
+import io.pulse.engine.domain.profile.Traits;
+import io.pulse.engine.domain.watch.CampaignWatch;
+import io.pulse.engine.domain.watch.DateWatch;
+import io.pulse.engine.domain.watch.UserWatches;
+import io.pulse.engine.domain.watch.WatchHit;
+import io.pulse.engine.domain.watch.Watches;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
 import org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit;
@@ -89,18 +103,31 @@ class UserEntityTest {
     return event(USER, eventId, "purchase", Channel.WEB, minute, Map.of("amount", amount));
   }
 
-  private static CommandResultWithReply<
-          UserEntity.Command, EngagementChange, UserEngagement, UserEntity.Recorded>
-      record(
-          EventSourcedBehaviorTestKit<UserEntity.Command, EngagementChange, UserEngagement> kit,
-          long correlationId,
-          List<BehaviouralEvent> events) {
-    return kit.runCommand(replyTo -> new UserEntity.RecordEvents(correlationId, events, replyTo));
+  /** What recording one request's part wrote: the part's reply, the events and the state after. */
+  private record Written(
+      UserEntity.Recorded reply, List<EngagementChange> events, UserEngagement state) {
+    boolean hasNoEvents() {
+      return events.isEmpty();
+    }
   }
 
-  private static CommandResultWithReply<
-          UserEntity.Command, EngagementChange, UserEngagement, UserEntity.Recorded>
-      record(long correlationId, List<BehaviouralEvent> events) {
+  /** One part of one request, as the ingesting node sends it. */
+  private static Written record(
+      EventSourcedBehaviorTestKit<UserEntity.Command, EngagementChange, UserEngagement> kit,
+      long correlationId,
+      List<BehaviouralEvent> events) {
+    CommandResultWithReply<
+            UserEntity.Command, EngagementChange, UserEngagement, UserEntity.PartsRecorded>
+        written =
+            kit.runCommand(
+                replyTo ->
+                    new UserEntity.RecordParts(
+                        "user", List.of(new UserEntity.Part(correlationId, events)), replyTo));
+    assertEquals(1, written.reply().parts().size());
+    return new Written(written.reply().parts().get(0), written.events(), written.state());
+  }
+
+  private static Written record(long correlationId, List<BehaviouralEvent> events) {
     return record(entity, correlationId, events);
   }
 
@@ -256,20 +283,97 @@ class UserEntityTest {
             .toList();
     SegmentTransition transition = recording.transitions().get(0);
 
+    JournalTags tags = JournalTags.of("acme");
     // the first event and purchases feed the customer aggregates; other events carry no tag
-    assertEquals(Set.of(UserEntity.CUSTOMER_TAG), UserEntity.tagsOf(scored.get(0)));
-    assertEquals(Set.of(), UserEntity.tagsOf(scored.get(1)));
+    assertEquals(Set.of(JournalTags.CUSTOMER), tags.tagsOf(scored.get(0)));
+    assertEquals(Set.of(), tags.tagsOf(scored.get(1)));
     // purchases and transitions also feed the promotions, in one stream
+    assertEquals(Set.of(JournalTags.CUSTOMER, JournalTags.PROMOTION), tags.tagsOf(scored.get(2)));
+    // a transition feeds every tenant's live feed, and its own tenant's polling feed
     assertEquals(
-        Set.of(UserEntity.CUSTOMER_TAG, UserEntity.PROMOTION_TAG),
-        UserEntity.tagsOf(scored.get(2)));
+        Set.of(JournalTags.TRANSITION, JournalTags.PROMOTION, "transition:acme"),
+        tags.tagsOf(transition));
     assertEquals(
-        Set.of(UserEntity.TRANSITION_TAG, UserEntity.PROMOTION_TAG), UserEntity.tagsOf(transition));
+        Set.of(JournalTags.WAKE_UP),
+        tags.tagsOf(new WakeUpScheduled(USER, transition.at().plusSeconds(60))));
+    // the default tenant's transitions keep the shared tags they had before tenants existed
     assertEquals(
-        Set.of(UserEntity.WAKE_UP_TAG),
-        UserEntity.tagsOf(new WakeUpScheduled(USER, transition.at().plusSeconds(60))));
-    assertEquals("transition", UserEntity.TRANSITION_TAG);
-    assertEquals("promotion", UserEntity.PROMOTION_TAG);
+        Set.of(JournalTags.TRANSITION, JournalTags.PROMOTION),
+        JournalTags.of("default").tagsOf(transition));
+    assertEquals(JournalTags.TRANSITION, JournalTags.transitionsOf("default"));
+    // stored in journals: never renamed
+    assertEquals("transition", JournalTags.TRANSITION);
+    assertEquals("promotion", JournalTags.PROMOTION);
+    assertEquals("customer", JournalTags.CUSTOMER);
+    assertEquals("wake-up", JournalTags.WAKE_UP);
+  }
+
+  @Test
+  void watchedEventsAndDatesReachedFeedThePromotionsAndOtherEventsStayAsTheyWere() {
+    BehaviouralEvent view = event("w-1", "page_view", Channel.WEB, 0);
+    BehaviouralEvent complaint = event("w-2", "support_contact", Channel.WEB, 1);
+    ScoredEvent first = new ScoredEvent(view, List.of(), true, 0, null, List.of(), null);
+    ScoredEvent watchedFirst =
+        new ScoredEvent(
+            view, List.of(), true, 0, null, List.of(), null, List.of(new WatchHit("event:a", 0)));
+    ScoredEvent plain = new ScoredEvent(complaint, List.of());
+    ScoredEvent watched =
+        new ScoredEvent(
+            complaint,
+            List.of(),
+            false,
+            0,
+            null,
+            List.of(),
+            null,
+            List.of(new WatchHit("event:b", 2)));
+    JournalTags tags = JournalTags.of("acme");
+
+    assertEquals(Set.of(JournalTags.CUSTOMER), tags.tagsOf(first));
+    assertEquals(Set.of(JournalTags.CUSTOMER, JournalTags.PROMOTION), tags.tagsOf(watchedFirst));
+    assertEquals(Set.of(), tags.tagsOf(plain));
+    assertEquals(Set.of(JournalTags.PROMOTION), tags.tagsOf(watched));
+    assertEquals(
+        Set.of(JournalTags.PROMOTION),
+        tags.tagsOf(new DateReached("alice:date:d:2026", USER, "d", "birthday", "2026-03-02", T0)));
+    assertEquals(
+        Set.of(), tags.tagsOf(new WatchesAligned(UserWatches.NONE, T0)), "kept by the user alone");
+  }
+
+  @Test
+  void aDueWakeUpReachesItsDateEvenWhenThisNodesClockIsALittleBehindTheSchedulers() {
+    DateWatch birthday = new DateWatch("birthday", "09:00:00", null);
+    Definitions birthdays =
+        new Definitions(
+            MODELS,
+            Audiences.NONE,
+            Watches.of(1, List.of(new CampaignWatch(Map.of(), null, birthday))));
+    Instant moment = Instant.parse("2026-03-02T09:00:00Z");
+    Clock behind = Clock.fixed(moment.minusMillis(40), ZoneOffset.UTC);
+    EventSourcedBehaviorTestKit<UserEntity.Command, EngagementChange, UserEngagement> kit =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(),
+            UserEntity.create(
+                UserEntity.entityId(TENANT, "skewed"),
+                TenantModels.fixed(() -> birthdays),
+                SETTINGS,
+                UserEntityObserver.NONE,
+                behind),
+            EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
+    kit.<StatusReply<Traits>>runCommand(
+        replyTo -> new UserEntity.PatchTraits(Map.of("birthday", "1990-03-02"), replyTo));
+    assertEquals(moment, kit.getState().scheduledWakeUp());
+
+    var woken =
+        kit.<StatusReply<Done>>runCommand(replyTo -> new UserEntity.WakeUp(moment, replyTo));
+
+    assertTrue(woken.reply().isSuccess());
+    DateReached reached = assertInstanceOf(DateReached.class, woken.events().get(0));
+    assertEquals(moment, reached.at());
+    assertEquals(
+        Instant.parse("2027-03-02T09:00:00Z"),
+        assertInstanceOf(WakeUpScheduled.class, woken.events().get(1)).dueAt(),
+        "next year's, asked for at once");
   }
 
   @Test

@@ -6,17 +6,25 @@ import io.pulse.loadtest.ceiling.CeilingSettings;
 import io.pulse.loadtest.ceiling.Jdbc;
 import io.pulse.loadtest.gen.EventMix;
 import io.pulse.loadtest.gen.UserSampler.Skew;
+import io.pulse.loadtest.http.ApiKeys;
 import io.pulse.loadtest.report.LoadReport;
 import io.pulse.loadtest.report.ReportPrinter;
 import io.pulse.loadtest.report.Reports;
 import io.pulse.loadtest.run.LoadRunner;
 import io.pulse.loadtest.run.LoadSettings;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Help.Visibility;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The load run itself; database and reporting tools are subcommands. */
 @Command(
@@ -30,7 +38,9 @@ import picocli.CommandLine.Option;
       "Drives POST /v1/events of a Pulse server over HTTP/1.1 and reports throughput and"
           + " acknowledgement latency.",
       "Open model with --rate (requests started by the clock, latency from the intended start);"
-          + " closed model otherwise (--connections requests outstanding)."
+          + " closed model otherwise (--connections requests outstanding).",
+      "Every request carries an API key (--key, PULSE_KEY, --keys or --key-file); with several"
+          + " keys, requests take them in turn."
     },
     subcommands = {
       CeilingCommand.class,
@@ -42,12 +52,40 @@ public final class LoadCommand implements Callable<Integer> {
   /** Exit status when the run finished but not one request was acknowledged. */
   public static final int NOTHING_ACKNOWLEDGED = 3;
 
+  /** Exit status when the server refused a key (401 or 403) and the run stopped early. */
+  public static final int KEY_REFUSED = 4;
+
+  @Spec CommandSpec spec;
+
   @Option(
       names = "--url",
       paramLabel = "URL",
       defaultValue = "http://127.0.0.1:8080",
       description = "Pulse base URL")
   String url;
+
+  // The default comes from the environment and is a secret: never shown in the help.
+  @Option(
+      names = "--key",
+      paramLabel = "KEY",
+      defaultValue = "${env:PULSE_KEY}",
+      showDefaultValue = Visibility.NEVER,
+      description =
+          "API key sent as 'Authorization: Bearer KEY' (default: the PULSE_KEY environment"
+              + " variable, which unlike an argument other users cannot see in the process list)")
+  String key;
+
+  @Option(
+      names = "--keys",
+      paramLabel = "KEY[,KEY...]",
+      description = "several API keys (one per tenant, say); requests take them in turn")
+  String keyList;
+
+  @Option(
+      names = "--key-file",
+      paramLabel = "FILE",
+      description = "API keys, one per line (# starts a comment); requests take them in turn")
+  Path keyFile;
 
   @Option(
       names = "--users",
@@ -152,7 +190,8 @@ public final class LoadCommand implements Callable<Integer> {
       names = "--retry-after-cap",
       paramLabel = "SECONDS",
       defaultValue = "1",
-      description = "closed model: longest pause, seconds, honoured from a 429/503 Retry-After")
+      description =
+          "closed model: longest pause, seconds, that a 429/503 Retry-After is honoured for")
   double retryAfterCap;
 
   @Option(
@@ -216,9 +255,11 @@ public final class LoadCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintStream out = System.out;
+    ApiKeys keys = keys();
     LoadSettings.Builder builder =
         LoadSettings.builder()
             .url(url)
+            .keys(keys)
             .users(users)
             .skew(skew)
             .zipfExponent(zipfExponent)
@@ -258,8 +299,8 @@ public final class LoadCommand implements Callable<Integer> {
     }
 
     out.printf(
-        "pulse-loadtest: %s model against %s, %s s warm-up + %s s measured%n",
-        settings.modelName(), url, warmup, duration);
+        "pulse-loadtest: %s model against %s with %s, %s s warm-up + %s s measured%n",
+        settings.modelName(), url, keys.isEmpty() ? "no API key" : keys, warmup, duration);
     LoadReport result = new LoadRunner(settings, out).run();
     if (ceiling != null) {
       result = result.withCeiling(ceiling);
@@ -269,11 +310,56 @@ public final class LoadCommand implements Callable<Integer> {
       Reports.write(report, result);
       out.println("report written to " + report);
     }
+    PrintWriter err = spec.commandLine().getErr();
+    if (result.keyRefusal() != null) {
+      err.println("pulse-loadtest: stopped: " + ReportPrinter.keyRefusalText(result.keyRefusal()));
+      err.flush();
+      return KEY_REFUSED;
+    }
     if (result.total().okRequests() == 0) {
-      System.err.println(
-          "pulse-loadtest: no request was acknowledged; is Pulse running at " + url + "?");
+      err.println("pulse-loadtest: no request was acknowledged; is Pulse running at " + url + "?");
+      err.flush();
       return NOTHING_ACKNOWLEDGED;
     }
     return 0;
+  }
+
+  /** The keys of the one option given; PULSE_KEY only when none of them is. */
+  private ApiKeys keys() {
+    boolean keyGiven = spec.commandLine().getParseResult().hasMatchedOption("--key");
+    List<String> given = new ArrayList<>();
+    if (keyGiven) {
+      given.add("--key");
+    }
+    if (keyList != null) {
+      given.add("--keys");
+    }
+    if (keyFile != null) {
+      given.add("--key-file");
+    }
+    if (given.size() > 1) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "give one of --key, --keys and --key-file, not " + given);
+    }
+    String source = keyList != null ? "--keys: " : keyGiven ? "--key: " : "PULSE_KEY: ";
+    try {
+      if (keyList != null) {
+        return ApiKeys.parseList(keyList);
+      }
+      if (keyFile != null) {
+        return ApiKeys.readFile(keyFile);
+      }
+      if (key == null || !keyGiven && key.isBlank()) {
+        // An empty PULSE_KEY is a variable left unset by a script, not a key.
+        return ApiKeys.none();
+      }
+      return ApiKeys.of(List.of(key));
+    } catch (IOException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "cannot read --key-file " + keyFile + ": " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), (keyFile != null ? "" : source) + e.getMessage());
+    }
   }
 }

@@ -3,7 +3,6 @@ package io.pulse.loadtest.http;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /** Where Pulse listens: an {@code http://host:port[/base]} URL, resolved once. */
@@ -35,23 +34,24 @@ public record TargetUrl(String host, int port, String basePath) {
     return new InetSocketAddress(host, port);
   }
 
-  /** The request line and fixed headers of a JSON POST to {@code path}, up to the length value. */
-  public byte[] postHeadUpToContentLength(String path) {
+  /**
+   * The request line and the fixed headers of a JSON POST to {@code path}, each ending in CRLF:
+   * {@link RequestHeads} adds the key and the length.
+   */
+  public String postHeadUpToHeaders(String path) {
     String hostHeader = host.contains(":") ? "[" + host + "]" : host;
-    return ("POST "
-            + basePath
-            + path
-            + " HTTP/1.1\r\n"
-            + "Host: "
-            + hostHeader
-            + ":"
-            + port
-            + "\r\n"
-            + "User-Agent: pulse-loadtest\r\n"
-            + "Accept: application/json\r\n"
-            + "Content-Type: application/json\r\n"
-            + "Content-Length: ")
-        .getBytes(StandardCharsets.US_ASCII);
+    return "POST "
+        + basePath
+        + path
+        + " HTTP/1.1\r\n"
+        + "Host: "
+        + hostHeader
+        + ":"
+        + port
+        + "\r\n"
+        + "User-Agent: pulse-loadtest\r\n"
+        + "Accept: application/json\r\n"
+        + "Content-Type: application/json\r\n";
   }
 
   @Override

@@ -38,8 +38,9 @@ public final class BenchSummary {
     }
     md.append(
         "| users | skew | events/request | model | runs | events/s | p50 ms | p99 ms | p99.9 ms"
-            + " | max ms | failed requests | ratio to COPY | ratio to INSERT | journal check |\n");
-    md.append("|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+            + " | max ms | failed requests | throttled requests | ratio to COPY | ratio to INSERT"
+            + " | journal check |\n");
+    md.append("|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (List<LoadReport> runs : groups.values()) {
       md.append(row(runs, reference));
     }
@@ -107,7 +108,7 @@ public final class BenchSummary {
     }
     return String.format(
         Locale.ROOT,
-        "| %,d | %s | %d | %s | %d | %s | %.2f | %.2f | %.2f | %.2f | %,.0f | %s | %s | %s |%n",
+        "| %,d | %s | %d | %s | %d | %s | %.2f | %.2f | %.2f | %.2f | %,.0f | %,.0f | %s | %s | %s |%n",
         s.users(),
         skew(s),
         s.eventsPerRequest(),
@@ -119,6 +120,7 @@ public final class BenchSummary {
         median(runs, r -> r.latencyMs().p999()),
         median(runs, r -> r.latencyMs().max()),
         median(runs, r -> r.measured().failedRequests()),
+        median(runs, r -> r.measured().throttledRequests()),
         ratio(
             eventsPerSecond,
             ceiling == null || ceiling.copy() == null ? 0 : ceiling.copy().rowsPerSecond()),

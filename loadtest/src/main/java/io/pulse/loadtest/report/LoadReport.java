@@ -26,7 +26,8 @@ public record LoadReport(
     CeilingResult ceiling,
     Double ratioToCopyCeiling,
     Double ratioToInsertCeiling,
-    JournalCheck journalCheck) {
+    JournalCheck journalCheck,
+    KeyRefusal keyRefusal) {
 
   /** The run's settings. {@code targetEventsPerSecond} is absent in the closed model. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -44,13 +45,17 @@ public record LoadReport(
       double duplicateRatio,
       Map<String, Integer> eventMix,
       int threads,
-      double timeoutSeconds) {}
+      double timeoutSeconds,
+      int keys) {}
 
   /**
    * Counts over a time window. Every request ends as exactly one of: a 2xx acknowledgement ({@code
-   * okRequests}), an HTTP error ({@code errorsByStatus}), or no usable response ({@code
-   * requestsWithoutResponse}: connection failure, timeout, unreadable answer).
+   * okRequests}), a {@code 429} of a key over its rate limit ({@code throttledRequests}: throttling
+   * that the client was asked to wait out, not a failure of the server), another HTTP error ({@code
+   * errorsByStatus}), or no usable response ({@code requestsWithoutResponse}: connection failure,
+   * timeout, unreadable answer). {@code failedRequests} counts the last two.
    *
+   * @param throttledEvents events of throttled requests, none of them stored
    * @param eventsPerSecond accepted events per second: the achieved throughput
    * @param unknownOutcomeEvents events of requests that reached the server but got a 5xx or no
    *     usable answer; the server may or may not have stored them
@@ -64,6 +69,8 @@ public record LoadReport(
       long duplicates,
       long duplicatesSent,
       long rejected,
+      long throttledRequests,
+      long throttledEvents,
       long failedRequests,
       long failedEvents,
       long requestsWithoutResponse,
@@ -149,6 +156,14 @@ public record LoadReport(
     }
   }
 
+  /**
+   * Why a run stopped before its time: the server refused a key ({@code 401}: missing, unknown or
+   * revoked; {@code 403}: without the {@code events:write} scope). {@code key} names it by position
+   * and last characters, null when the run sent none.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record KeyRefusal(int status, String key, String detail) {}
+
   /** This report with a ceiling and the achieved rate as a fraction of it. */
   public LoadReport withCeiling(CeilingResult newCeiling) {
     Double copyRatio = null;
@@ -175,7 +190,8 @@ public record LoadReport(
         newCeiling,
         copyRatio,
         insertRatio,
-        journalCheck);
+        journalCheck,
+        keyRefusal);
   }
 
   public LoadReport withJournalCheck(JournalCheck check) {
@@ -195,7 +211,8 @@ public record LoadReport(
         ceiling,
         ratioToCopyCeiling,
         ratioToInsertCeiling,
-        check);
+        check,
+        keyRefusal);
   }
 
   private static Double ratio(double achieved, double ceiling) {

@@ -30,8 +30,11 @@ public final class ReportPrinter {
                 s.maxInFlight()));
     out.printf(
         Locale.ROOT,
-        "url %s, %,d users (%s), %d events/request, %.1f s measured after %.1f s warm-up%n",
+        "url %s%s, %,d users (%s), %d events/request, %.1f s measured after %.1f s warm-up%n",
         report.url(),
+        s.keys() == 0
+            ? " without a key"
+            : s.keys() == 1 ? " with 1 key" : " with " + s.keys() + " keys",
         s.users(),
         s.zipfExponent() == null ? s.skew() : s.skew() + " s=" + s.zipfExponent(),
         s.eventsPerRequest(),
@@ -80,6 +83,9 @@ public final class ReportPrinter {
             : String.format(Locale.ROOT, "; machine load average %.2f", g.systemLoadAverage()));
     if (report.errorSamples() != null) {
       report.errorSamples().forEach((status, text) -> out.printf("error %s: %s%n", status, text));
+    }
+    if (report.keyRefusal() != null) {
+      out.println("STOPPED EARLY: " + keyRefusalText(report.keyRefusal()));
     }
     if (report.ceiling() != null) {
       printCeiling(report.ceiling(), out);
@@ -142,6 +148,11 @@ public final class ReportPrinter {
         w.rejected());
     out.printf(
         Locale.ROOT,
+        "  throttled   %,d requests (%,d events) answered 429: a key over its rate limit%n",
+        w.throttledRequests(),
+        w.throttledEvents());
+    out.printf(
+        Locale.ROOT,
         "  failed      %,d requests (%,d events): HTTP errors %s; without response %,d;"
             + " connection errors %s%n",
         w.failedRequests(),
@@ -152,6 +163,29 @@ public final class ReportPrinter {
     if (!w.rejectionReasons().isEmpty()) {
       out.println("  rejections  " + counts(w.rejectionReasons()));
     }
+  }
+
+  /** What to tell the operator when the server refused a key, and what to do about it. */
+  public static String keyRefusalText(LoadReport.KeyRefusal refusal) {
+    String answer = refusal.status() + " (" + refusal.detail() + ")";
+    if (refusal.key() == null) {
+      return "the server answered "
+          + answer
+          + ": it needs an API key; pass one with --key, the PULSE_KEY environment variable,"
+          + " --keys or --key-file";
+    }
+    if (refusal.status() == 401) {
+      return "the server refused "
+          + refusal.key()
+          + " with "
+          + answer
+          + ": the key is unknown or revoked";
+    }
+    return "the server refused "
+        + refusal.key()
+        + " with "
+        + answer
+        + ": a key needs the scope events:write to send events";
   }
 
   private static String counts(Map<String, Long> counts) {

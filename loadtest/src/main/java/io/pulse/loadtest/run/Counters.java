@@ -1,8 +1,10 @@
 package io.pulse.loadtest.run;
 
+import io.pulse.loadtest.report.LoadReport;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Run-wide outcome counters, written by the I/O threads and snapshotted by the control thread. */
@@ -19,6 +21,8 @@ final class Counters {
   final LongAdder duplicates = new LongAdder();
   final LongAdder duplicatesSent = new LongAdder();
   final LongAdder rejected = new LongAdder();
+  final LongAdder throttledRequests = new LongAdder();
+  final LongAdder throttledEvents = new LongAdder();
   final LongAdder failedRequests = new LongAdder();
   final LongAdder failedEvents = new LongAdder();
   final LongAdder requestsWithoutResponse = new LongAdder();
@@ -27,6 +31,17 @@ final class Counters {
   private final Map<String, LongAdder> connectionErrors = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> rejectionReasons = new ConcurrentHashMap<>();
   private final Map<String, String> errorSamples = new ConcurrentHashMap<>();
+  private final AtomicReference<LoadReport.KeyRefusal> keyRefusal = new AtomicReference<>();
+
+  /** The first refusal of a key wins: it is what the operator has to fix. */
+  void keyRefused(LoadReport.KeyRefusal refusal) {
+    keyRefusal.compareAndSet(null, refusal);
+  }
+
+  /** Set once the server refused a key: every I/O thread stops sending. */
+  LoadReport.KeyRefusal keyRefusal() {
+    return keyRefusal.get();
+  }
 
   void httpError(int status) {
     errorsByStatus.computeIfAbsent(Integer.toString(status), k -> new LongAdder()).increment();
@@ -61,6 +76,8 @@ final class Counters {
         duplicates.sum(),
         duplicatesSent.sum(),
         rejected.sum(),
+        throttledRequests.sum(),
+        throttledEvents.sum(),
         failedRequests.sum(),
         failedEvents.sum(),
         requestsWithoutResponse.sum(),

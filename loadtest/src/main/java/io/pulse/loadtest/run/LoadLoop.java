@@ -3,8 +3,11 @@ package io.pulse.loadtest.run;
 import io.pulse.loadtest.gen.EventGenerator;
 import io.pulse.loadtest.gen.JsonBuffer;
 import io.pulse.loadtest.http.AckParser;
+import io.pulse.loadtest.http.ApiKeys;
 import io.pulse.loadtest.http.HttpProtocolException;
 import io.pulse.loadtest.http.HttpResponseParser;
+import io.pulse.loadtest.http.RequestHeads;
+import io.pulse.loadtest.report.LoadReport;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -27,7 +30,6 @@ import org.HdrHistogram.Recorder;
  * the server under test shares the same two cores.
  */
 final class LoadLoop implements Runnable {
-  private static final String EVENTS_PATH = "/v1/events";
   private static final long TIMEOUT_SCAN_NANOS = 20_000_000;
 
   /**
@@ -41,7 +43,6 @@ final class LoadLoop implements Runnable {
   private static final long MIN_BACKOFF_NANOS = 50_000_000;
   private static final long MAX_BACKOFF_NANOS = 1_000_000_000;
   private static final long DEFAULT_OVERLOAD_PAUSE_NANOS = 100_000_000;
-  private static final byte[] HEAD_END = {'\r', '\n', '\r', '\n'};
 
   private final boolean open;
   private final int connectionLimit;
@@ -51,7 +52,8 @@ final class LoadLoop implements Runnable {
   private final Recorder sendLag;
   private final EventGenerator generator;
   private final InetSocketAddress address;
-  private final byte[] headPrefix;
+  private final RequestHeads heads;
+  private final ApiKeys keys;
   private final int headerReserve;
   private final long timeoutNanos;
   private final long retryAfterCapNanos;
@@ -62,6 +64,9 @@ final class LoadLoop implements Runnable {
   private final AckParser ack = new AckParser();
   private final Consumer<String> rejectionSink;
   private final Consumer<SelectionKey> keyHandler = this::handleKey;
+
+  /** Indexed by status code, which the parser reads as three digits. */
+  private final boolean[] sampled = new boolean[1000];
 
   private final List<Connection> connections = new ArrayList<>();
   private final ArrayDeque<Connection> idle = new ArrayDeque<>();
@@ -95,7 +100,7 @@ final class LoadLoop implements Runnable {
       int shares,
       EventGenerator generator,
       InetSocketAddress address,
-      byte[] headPrefix,
+      RequestHeads heads,
       Counters counters,
       Recorder latency,
       Recorder sendLag,
@@ -110,8 +115,9 @@ final class LoadLoop implements Runnable {
     this.sendLag = sendLag;
     this.generator = generator;
     this.address = address;
-    this.headPrefix = headPrefix;
-    this.headerReserve = headPrefix.length + 20 + HEAD_END.length;
+    this.heads = heads;
+    this.keys = settings.keys();
+    this.headerReserve = heads.reserve();
     this.timeoutNanos = (long) (settings.timeoutSeconds() * 1e9);
     this.retryAfterCapNanos = (long) (settings.retryAfterCapSeconds() * 1e9);
     this.startNanos = startNanos;
@@ -141,7 +147,7 @@ final class LoadLoop implements Runnable {
       }
       while (true) {
         long now = System.nanoTime();
-        if (sending && now >= sendEndNanos) {
+        if (sending && (now >= sendEndNanos || counters.keyRefusal() != null)) {
           stopSending();
         }
         if (!sending && inFlight == 0) {
@@ -227,7 +233,8 @@ final class LoadLoop implements Runnable {
     if (duplicates > 0) {
       counters.duplicatesSent.add(duplicates);
     }
-    int start = writeHead(request.array(), headerReserve, request.length() - headerReserve);
+    int start = heads.write(request.array(), headerReserve, request.length() - headerReserve);
+    c.apiKey = heads.lastKey();
     c.prepareOutput(start, request.length());
     long now = System.nanoTime();
     if (open) {
@@ -240,26 +247,6 @@ final class LoadLoop implements Runnable {
     c.requestDeadline = now + timeoutNanos;
     c.state = State.WRITING;
     writeSome(c);
-  }
-
-  /**
-   * Writes the request head right-aligned in front of the body, so head and body go out in one
-   * write without a copy.
-   *
-   * @return where the request starts in {@code buffer}
-   */
-  private int writeHead(byte[] buffer, int bodyStart, int bodyLength) {
-    int digits = JsonBuffer.digitCount(bodyLength);
-    int start = bodyStart - HEAD_END.length - digits - headPrefix.length;
-    System.arraycopy(headPrefix, 0, buffer, start, headPrefix.length);
-    int position = bodyStart - HEAD_END.length;
-    long value = bodyLength;
-    do {
-      buffer[--position] = (byte) ('0' + value % 10);
-      value /= 10;
-    } while (value != 0);
-    System.arraycopy(HEAD_END, 0, buffer, bodyStart - HEAD_END.length, HEAD_END.length);
-    return start;
   }
 
   private void writeSome(Connection c) {
@@ -354,6 +341,12 @@ final class LoadLoop implements Runnable {
         counters.connectionError("invalid-ack");
         countFailure(c, true);
       }
+    } else if (status == 429) {
+      // A key over its rate limit: the server stored nothing and asked the client to wait.
+      counters.throttledRequests.increment();
+      counters.throttledEvents.add(c.events);
+      sampleError(status, response);
+      pauseAsAsked(c, response, done);
     } else {
       counters.httpError(status);
       counters.failedRequests.increment();
@@ -362,19 +355,20 @@ final class LoadLoop implements Runnable {
         // The server may have stored some events before it failed; the journal check allows it.
         counters.unknownOutcomeEvents.add(c.events);
       }
-      String sampleKey = Integer.toString(status);
-      if (!counters.hasErrorSample(sampleKey)) {
-        counters.errorSample(
-            sampleKey,
-            AckParser.problemSummary(
-                response.body(), response.bodyOffset(), response.bodyLength()));
-      }
-      if (!open && (status == 429 || status == 503)) {
-        // Closed-model clients back off as asked; in the open model the schedule alone sets the
-        // pace, because independent users do not coordinate their retries.
-        long asked = response.retryAfterMillis();
-        long pause = asked >= 0 ? asked * 1_000_000 : DEFAULT_OVERLOAD_PAUSE_NANOS;
-        c.pauseUntil = done + Math.min(pause, retryAfterCapNanos);
+      sampleError(status, response);
+      if (status == 401 || status == 403) {
+        // A refused key fails every request alike: stop instead of reporting a run of errors.
+        counters.keyRefused(
+            new LoadReport.KeyRefusal(
+                status,
+                keys.isEmpty() ? null : keys.describe(c.apiKey),
+                AckParser.problemSummary(
+                    response.body(), response.bodyOffset(), response.bodyLength())));
+        if (sending) {
+          stopSending();
+        }
+      } else if (status == 503) {
+        pauseAsAsked(c, response, done);
       }
     }
     c.hasRequest = false;
@@ -386,6 +380,32 @@ final class LoadLoop implements Runnable {
       connectionLost(c, false);
     } else {
       becomeIdle(c, done);
+    }
+  }
+
+  /** Keeps the first problem of each status; later ones of that status cost nothing. */
+  private void sampleError(int status, HttpResponseParser response) {
+    if (sampled[status]) {
+      return;
+    }
+    sampled[status] = true;
+    String sampleKey = Integer.toString(status);
+    if (!counters.hasErrorSample(sampleKey)) {
+      counters.errorSample(
+          sampleKey,
+          AckParser.problemSummary(response.body(), response.bodyOffset(), response.bodyLength()));
+    }
+  }
+
+  /**
+   * Closed-model clients wait as a 429 or 503 asks (up to the cap); in the open model the schedule
+   * alone sets the pace, because independent users do not coordinate their retries.
+   */
+  private void pauseAsAsked(Connection c, HttpResponseParser response, long now) {
+    if (!open) {
+      long asked = response.retryAfterMillis();
+      long pause = asked >= 0 ? asked * 1_000_000 : DEFAULT_OVERLOAD_PAUSE_NANOS;
+      c.pauseUntil = now + Math.min(pause, retryAfterCapNanos);
     }
   }
 
@@ -612,6 +632,7 @@ final class LoadLoop implements Runnable {
     boolean hasRequest;
     boolean written;
     int events;
+    int apiKey;
     long intended;
     long latencyBase;
     long requestDeadline;

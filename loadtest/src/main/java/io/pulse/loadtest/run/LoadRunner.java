@@ -2,6 +2,7 @@ package io.pulse.loadtest.run;
 
 import io.pulse.loadtest.gen.EventGenerator;
 import io.pulse.loadtest.gen.UserSampler;
+import io.pulse.loadtest.http.RequestHeads;
 import io.pulse.loadtest.http.TargetUrl;
 import io.pulse.loadtest.report.LoadReport;
 import java.io.PrintStream;
@@ -41,7 +42,6 @@ public final class LoadRunner {
     if (address.isUnresolved()) {
       throw new IllegalArgumentException("cannot resolve host " + target.host());
     }
-    byte[] headPrefix = target.postHeadUpToContentLength("/v1/events");
     UserSampler users = UserSampler.of(settings.skew(), settings.users(), settings.zipfExponent());
     String runId =
         Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36 * 36), 36);
@@ -72,7 +72,7 @@ public final class LoadRunner {
               settings.threads(),
               generator,
               address,
-              headPrefix,
+              new RequestHeads(target, "/v1/events", settings.keys(), i),
               counters,
               latency,
               sendLag,
@@ -116,7 +116,8 @@ public final class LoadRunner {
         windows.sendLag,
         loops,
         windows.cpuSeconds,
-        target.toString());
+        target.toString(),
+        counters.keyRefusal());
   }
 
   private record Windows(
@@ -151,7 +152,7 @@ public final class LoadRunner {
 
     while (true) {
       long boundary = Math.min(nextProgress, measuring ? sendEndNanos : warmEndNanos);
-      sleepUntil(boundary, loops);
+      sleepUntil(boundary, loops, counters);
       long now = System.nanoTime();
       intervalLatency = latency.getIntervalHistogram(intervalLatency);
       intervalLag = sendLag.getIntervalHistogram(intervalLag);
@@ -166,7 +167,8 @@ public final class LoadRunner {
         warmEndActual = now;
         cpuAtWarmEnd = processCpuSeconds();
       }
-      boolean finished = measuring && now >= sendEndNanos || allStopped(loops);
+      boolean finished =
+          measuring && now >= sendEndNanos || allStopped(loops) || counters.keyRefusal() != null;
       if (now >= nextProgress || finished && progressNanos > 0) {
         CounterSnapshot current = counters.snapshot();
         printProgress(
@@ -222,13 +224,14 @@ public final class LoadRunner {
             String.format(
                 Locale.ROOT,
                 "[%7.1fs] %-7s sent %,9.0f ev/s  accepted %,9.0f ev/s  p99 %s ms  errors %,d"
-                    + "  in-flight %d",
+                    + "  throttled %,d  in-flight %d",
                 elapsedNanos / 1e9,
                 measuring ? "measure" : "warm-up",
                 interval.events() / seconds,
                 interval.accepted() / seconds,
                 p99,
                 interval.failedRequests(),
+                interval.throttledRequests(),
                 inFlight));
     if (settings.openModel()) {
       line.append(String.format(Locale.ROOT, "  behind %.1f ms", behind / 1e6));
@@ -245,10 +248,10 @@ public final class LoadRunner {
     return true;
   }
 
-  private static void sleepUntil(long deadline, List<LoadLoop> loops) {
+  private static void sleepUntil(long deadline, List<LoadLoop> loops, Counters counters) {
     while (true) {
       long left = deadline - System.nanoTime();
-      if (left <= 0 || allStopped(loops)) {
+      if (left <= 0 || allStopped(loops) || counters.keyRefusal() != null) {
         return;
       }
       LockSupport.parkNanos(Math.min(left, 100_000_000));

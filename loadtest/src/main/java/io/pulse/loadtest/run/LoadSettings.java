@@ -2,14 +2,17 @@ package io.pulse.loadtest.run;
 
 import io.pulse.loadtest.gen.EventMix;
 import io.pulse.loadtest.gen.UserSampler.Skew;
+import io.pulse.loadtest.http.ApiKeys;
 import io.pulse.loadtest.http.TargetUrl;
 
 /**
  * Everything one load run needs. {@code rate > 0} selects the open model (requests started by the
- * clock); otherwise the closed model keeps {@code connections} requests outstanding.
+ * clock); otherwise the closed model keeps {@code connections} requests outstanding. Requests take
+ * the {@code keys} in turn.
  */
 public record LoadSettings(
     String url,
+    ApiKeys keys,
     long users,
     Skew skew,
     double zipfExponent,
@@ -48,6 +51,9 @@ public record LoadSettings(
     require(timeoutSeconds > 0, "timeout must be positive");
     require(retryAfterCapSeconds >= 0, "retry-after cap must not be negative");
     require(progressSeconds >= 0, "progress interval must not be negative");
+    if (keys == null) {
+      keys = ApiKeys.none();
+    }
     if (userPrefix == null) {
       userPrefix = "u-";
     }
@@ -77,6 +83,7 @@ public record LoadSettings(
   /** Defaults match the command line's. */
   public static final class Builder {
     private String url = "http://127.0.0.1:8080";
+    private ApiKeys keys = ApiKeys.none();
     private long users = 100_000;
     private Skew skew = Skew.UNIFORM;
     private double zipfExponent = 1.0;
@@ -91,13 +98,18 @@ public record LoadSettings(
     private double duplicateRatio;
     private int threads = 1;
     private double timeoutSeconds = 30;
-    private double retryAfterCapSeconds = 1;
+    private double retryAfterCapSeconds = 30;
     private double progressSeconds = 5;
     private String label = "";
     private long seed = System.nanoTime();
 
     public Builder url(String value) {
       url = value;
+      return this;
+    }
+
+    public Builder keys(ApiKeys value) {
+      keys = value;
       return this;
     }
 
@@ -194,6 +206,7 @@ public record LoadSettings(
     public LoadSettings build() {
       return new LoadSettings(
           url,
+          keys,
           users,
           skew,
           zipfExponent,

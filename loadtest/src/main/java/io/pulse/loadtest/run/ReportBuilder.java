@@ -23,7 +23,8 @@ final class ReportBuilder {
       Histogram sendLag,
       List<LoadLoop> loops,
       Double cpuSeconds,
-      String url) {
+      String url,
+      LoadReport.KeyRefusal keyRefusal) {
     boolean open = settings.openModel();
     LoadReport.Settings reportedSettings =
         new LoadReport.Settings(
@@ -40,7 +41,8 @@ final class ReportBuilder {
             settings.duplicateRatio(),
             settings.mix().weightsByName(),
             settings.threads(),
-            settings.timeoutSeconds());
+            settings.timeoutSeconds(),
+            settings.keys().size());
     long connectionsOpened = 0;
     long unsentRequests = 0;
     long behindAtEndNanos = 0;
@@ -90,7 +92,8 @@ final class ReportBuilder {
         null,
         null,
         null,
-        null);
+        null,
+        keyRefusal);
   }
 
   static LoadReport.Window window(CounterSnapshot counts, double seconds) {
@@ -104,6 +107,8 @@ final class ReportBuilder {
         counts.duplicates(),
         counts.duplicatesSent(),
         counts.rejected(),
+        counts.throttledRequests(),
+        counts.throttledEvents(),
         counts.failedRequests(),
         counts.failedEvents(),
         counts.requestsWithoutResponse(),

@@ -29,7 +29,7 @@ class BenchSummaryTest {
             report(10_000, 50, 20_000, 4.0, "OK"),
             report(10_000, 50, 26_000, 9.0, "OK"),
             report(10_000, 50, 25_000, 5.0, "FAIL"),
-            report(1_000_000, 500, 40_000, 30.0, "OK_UNACKNOWLEDGED_STORED"));
+            report(1_000_000, 500, 40_000, 30.0, "OK_UNACKNOWLEDGED_STORED", 7));
     String markdown = BenchSummary.markdown(reports, ceiling);
 
     assertTrue(markdown.contains("**250,000 rows/s**"), markdown);
@@ -41,7 +41,8 @@ class BenchSummaryTest {
         markdown);
     assertTrue(markdown.contains("| 0.100 | 0.500 | FAIL (1/3) |"), markdown);
     assertTrue(markdown.contains("| 1,000,000 | uniform | 500 | closed, 32 conn | 1 | 40,000 |"));
-    assertTrue(markdown.contains("| 0.160 | 0.800 | OK |"), markdown);
+    assertTrue(markdown.contains("| 0 | 7 | 0.160 | 0.800 | OK |"), markdown);
+    assertTrue(markdown.contains("| failed requests | throttled requests |"), markdown);
   }
 
   @Test
@@ -67,9 +68,19 @@ class BenchSummaryTest {
 
   private static LoadReport report(
       long users, int batch, double eventsPerSecond, double p99, String journalStatus) {
+    return report(users, batch, eventsPerSecond, p99, journalStatus, 0);
+  }
+
+  private static LoadReport report(
+      long users,
+      int batch,
+      double eventsPerSecond,
+      double p99,
+      String journalStatus,
+      long throttled) {
     LoadReport.Settings settings =
         new LoadReport.Settings(
-            users, "uniform", null, "u-", batch, null, null, 32, 30, 5, 0, Map.of(), 1, 30);
+            users, "uniform", null, "u-", batch, null, null, 32, 30, 5, 0, Map.of(), 1, 30, 1);
     LoadReport.Window measured =
         new LoadReport.Window(
             30,
@@ -80,6 +91,8 @@ class BenchSummaryTest {
             0,
             0,
             0,
+            throttled,
+            throttled * batch,
             0,
             0,
             0,
@@ -95,7 +108,7 @@ class BenchSummaryTest {
         new LoadReport.JournalCheck("event_journal", "event-recorded", 0, 0, 0, 0, journalStatus);
     return new LoadReport(
         "", "", "", "", "closed", settings, measured, measured, latency, null, null, null, null,
-        null, null, check);
+        null, null, check, null);
   }
 
   private static LoadReport.Window window(long accepted, long unknownOutcome) {
@@ -105,6 +118,8 @@ class BenchSummaryTest {
         0,
         0,
         accepted,
+        0,
+        0,
         0,
         0,
         0,

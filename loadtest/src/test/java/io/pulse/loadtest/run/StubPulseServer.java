@@ -11,6 +11,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,21 +23,40 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A tiny in-process imitation of {@code POST /v1/events}: validates each event, remembers event ids
- * per user to report duplicates, and answers every {@code overloadEvery}-th request with a 503 and
- * a Retry-After, storing nothing.
+ * A tiny in-process imitation of {@code POST /v1/events}: like Pulse, it answers a request without
+ * a known key {@code 401} and one whose key lacks the scope {@code 403}; it answers every {@code
+ * throttleEvery}-th request with a 429 and every {@code overloadEvery}-th with a 503, both with a
+ * Retry-After and storing nothing; it validates each event and remembers event ids per user to
+ * report duplicates.
  */
 final class StubPulseServer implements AutoCloseable {
   static final String REJECTION = "support contacts are not scored by this stub";
+  static final String KEY_REQUIRED = "an API key is required: send 'Authorization: Bearer <key>'";
+  static final String KEY_UNKNOWN = "the API key is unknown or revoked";
+  static final String SCOPE_MISSING = "this key lacks the scope 'events:write'";
 
   private final ObjectMapper json = new ObjectMapper();
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(4);
+  private final Set<String> keys;
   private final int overloadEvery;
   private final boolean rejectSupportContacts;
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
+  private final Set<String> keysWithoutScope = ConcurrentHashMap.newKeySet();
+  private volatile int throttleEvery;
+  private volatile int throttleRetryAfterSeconds;
 
+  /** Requests that passed the key checks. */
   final AtomicLong requests = new AtomicLong();
+
+  final AtomicLong unauthenticated = new AtomicLong();
+  final AtomicLong forbidden = new AtomicLong();
+  final AtomicLong throttled = new AtomicLong();
+  final Map<String, LongAdder> requestsByKey = new ConcurrentHashMap<>();
+
+  /** When each request that passed the key checks arrived, and whether it was throttled. */
+  final List<Arrival> arrivals = Collections.synchronizedList(new ArrayList<>());
+
   final AtomicLong overloaded = new AtomicLong();
   final AtomicLong accepted = new AtomicLong();
   final AtomicLong duplicates = new AtomicLong();
@@ -42,15 +64,35 @@ final class StubPulseServer implements AutoCloseable {
   final AtomicLong malformedEvents = new AtomicLong();
   final Map<Integer, LongAdder> batchSizes = new ConcurrentHashMap<>();
 
-  StubPulseServer(int overloadEvery, boolean rejectSupportContacts) throws IOException {
+  record Arrival(long nanos, boolean throttled) {}
+
+  /**
+   * @param keys the keys with the scope events:write; a request must carry one of them
+   */
+  StubPulseServer(Set<String> keys, int overloadEvery, boolean rejectSupportContacts)
+      throws IOException {
     // Without it the JDK server's separate header and body writes meet delayed ACKs: 40 ms answers.
     System.setProperty("sun.net.httpserver.nodelay", "true");
+    this.keys = Set.copyOf(keys);
     this.overloadEvery = overloadEvery;
     this.rejectSupportContacts = rejectSupportContacts;
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
     server.createContext("/v1/events", this::handle);
     server.setExecutor(executor);
     server.start();
+  }
+
+  /** Known, but without the scope to send events: answered 403. */
+  StubPulseServer withKeyWithoutScope(String key) {
+    keysWithoutScope.add(key);
+    return this;
+  }
+
+  /** Answers every {@code every}-th request 429 with {@code Retry-After: retryAfterSeconds}. */
+  StubPulseServer throttling(int every, int retryAfterSeconds) {
+    this.throttleRetryAfterSeconds = retryAfterSeconds;
+    this.throttleEvery = every;
+    return this;
   }
 
   String url() {
@@ -67,6 +109,27 @@ final class StubPulseServer implements AutoCloseable {
         respond(exchange, 405, "application/problem+json", problem(405, "POST only"));
         return;
       }
+      String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+      String key =
+          authorization != null && authorization.startsWith("Bearer ")
+              ? authorization.substring("Bearer ".length())
+              : null;
+      if (key == null || !keys.contains(key) && !keysWithoutScope.contains(key)) {
+        unauthenticated.incrementAndGet();
+        exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"pulse\"");
+        respond(
+            exchange,
+            401,
+            "application/problem+json",
+            problem(401, key == null ? KEY_REQUIRED : KEY_UNKNOWN));
+        return;
+      }
+      if (!keys.contains(key)) {
+        forbidden.incrementAndGet();
+        respond(exchange, 403, "application/problem+json", problem(403, SCOPE_MISSING));
+        return;
+      }
+      requestsByKey.computeIfAbsent(key, k -> new LongAdder()).increment();
       JsonNode events = json.readTree(body);
       if (!events.isArray()) {
         respond(exchange, 400, "application/problem+json", problem(400, "expected an array"));
@@ -74,6 +137,20 @@ final class StubPulseServer implements AutoCloseable {
       }
       long n = requests.incrementAndGet();
       batchSizes.computeIfAbsent(events.size(), k -> new LongAdder()).increment();
+      int every = throttleEvery;
+      boolean throttle = every > 0 && n % every == 0;
+      arrivals.add(new Arrival(System.nanoTime(), throttle));
+      if (throttle) {
+        throttled.incrementAndGet();
+        exchange
+            .getResponseHeaders()
+            .add("Retry-After", Integer.toString(throttleRetryAfterSeconds));
+        exchange.getResponseHeaders().add("RateLimit-Limit", "100");
+        exchange.getResponseHeaders().add("RateLimit-Remaining", "0");
+        exchange.getResponseHeaders().add("RateLimit-Reset", "1");
+        respond(exchange, 429, "application/problem+json", problem(429, "stub rate limit"));
+        return;
+      }
       if (overloadEvery > 0 && n % overloadEvery == 0) {
         overloaded.incrementAndGet();
         exchange.getResponseHeaders().add("Retry-After", "1");

@@ -1,5 +1,6 @@
 package io.pulse.persistence.journal;
 
+import io.pulse.persistence.Rollback;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -126,12 +127,27 @@ public class PulseJournalDao extends DefaultJournalDao {
         writeBatched(connection, rows);
       }
       connection.commit();
-      return BoxedUnit.UNIT;
     } catch (SQLException | RuntimeException e) {
-      connection.rollback();
+      Rollback.keepingFailure(connection, e);
+      restoreAutoCommit(connection, autoCommit, e);
       throw e;
-    } finally {
+    }
+    restoreAutoCommit(connection, autoCommit, null);
+    return BoxedUnit.UNIT;
+  }
+
+  /**
+   * Puts auto-commit back. A connection that cannot take it is broken, and its pool replaces it; a
+   * committed write stays committed, and a failed one keeps its own failure.
+   */
+  private static void restoreAutoCommit(
+      Connection connection, boolean autoCommit, Exception failure) {
+    try {
       connection.setAutoCommit(autoCommit);
+    } catch (SQLException notRestored) {
+      if (failure != null) {
+        failure.addSuppressed(notRestored);
+      }
     }
   }
 

@@ -2,7 +2,6 @@ package io.pulse.persistence.projection;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.pulse.persistence.DatabaseKind;
 import io.pulse.persistence.DatabaseSettings;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -23,19 +22,8 @@ public final class ProjectionDataSource implements AutoCloseable {
 
   /** A pool of {@code pulse.promotions.projection.pool-size} connections on {@code database}. */
   public static ProjectionDataSource start(ActorSystem<?> system, DatabaseSettings database) {
-    HikariConfig config = new HikariConfig();
-    config.setPoolName("pulse-projection");
-    config.setJdbcUrl(database.jdbcUrl());
-    config.setDriverClassName(
-        database.kind() == DatabaseKind.H2 ? "org.h2.Driver" : "org.postgresql.Driver");
-    if (!database.user().isEmpty()) {
-      config.setUsername(database.user());
-    }
-    if (!database.password().isEmpty()) {
-      config.setPassword(database.password());
-    }
     int size = system.settings().config().getInt("pulse.promotions.projection.pool-size");
-    config.setMaximumPoolSize(size);
+    HikariConfig config = database.poolConfig("pulse-projection", size);
     config.setMinimumIdle(1);
     config.setAutoCommit(false);
     ProjectionDataSource dataSource = new ProjectionDataSource(new HikariDataSource(config));

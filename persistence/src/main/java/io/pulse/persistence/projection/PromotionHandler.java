@@ -1,8 +1,9 @@
 package io.pulse.persistence.projection;
 
+import io.pulse.engine.domain.DateReached;
 import io.pulse.engine.domain.EngagementChange;
 import io.pulse.engine.domain.ScoredEvent;
-import io.pulse.engine.domain.SegmentTransition;
+import io.pulse.engine.domain.Transition;
 import io.pulse.engine.promotion.PromotionDelivery;
 import io.pulse.engine.promotion.PromotionFeedItem;
 import io.pulse.persistence.TaggedEventFeed;
@@ -15,9 +16,9 @@ import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.javadsl.Handler;
 
 /**
- * Hands each stretch of the promotion feed to the campaigns: transitions for vouchers, purchases
- * for conversions. At least once: after a restart the envelopes since the stored offset come again,
- * and the campaigns recognise them.
+ * Hands each stretch of the promotion feed to the campaigns: transitions, watched events and dates
+ * reached for vouchers, purchases for conversions. At least once: after a restart the envelopes
+ * since the stored offset come again, and the campaigns recognise them.
  */
 public final class PromotionHandler extends Handler<List<EventEnvelope<EngagementChange>>> {
 
@@ -34,10 +35,11 @@ public final class PromotionHandler extends Handler<List<EventEnvelope<Engagemen
       long offset = offsetOf(envelope);
       String tenant = PromotionDelivery.tenantOfUser(envelope.persistenceId());
       EngagementChange change = envelope.event();
-      if (change instanceof SegmentTransition transition) {
-        items.add(PromotionFeedItem.transition(tenant, offset, transition));
-      } else if (change instanceof ScoredEvent scored && scored.event().purchase()) {
-        items.add(PromotionFeedItem.purchase(tenant, offset, scored.event()));
+      if (change instanceof Transition
+          || change instanceof DateReached
+          || (change instanceof ScoredEvent scored
+              && (scored.event().purchase() || !scored.watchHits().isEmpty()))) {
+        items.add(new PromotionFeedItem(tenant, offset, change));
       }
     }
     return delivery.deliver(items);

@@ -2,8 +2,9 @@ package io.pulse.persistence.projection;
 
 import com.typesafe.config.Config;
 import io.pulse.engine.domain.EngagementChange;
+import io.pulse.engine.journal.JournalAvailability;
 import io.pulse.engine.promotion.PromotionDelivery;
-import io.pulse.engine.user.UserEntity;
+import io.pulse.engine.user.JournalTags;
 import io.pulse.persistence.DatabaseSettings;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -21,7 +22,7 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 
 /**
  * Delivers the journal's promotion feed (transitions and purchases, tagged {@value
- * UserEntity#PROMOTION_TAG}) to the campaigns, at least once, in stretches of up to {@code
+ * JournalTags#PROMOTION}) to the campaigns, at least once, in stretches of up to {@code
  * group-after-envelopes} envelopes or {@code group-after-duration}, with the offset stored in the
  * same database after each stretch. It runs once in the cluster, as a sharded daemon process of one
  * instance, which sharding moves to another node when its node leaves.
@@ -29,7 +30,7 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 public final class PromotionProjection {
 
   /** The projection's name and key in the offset store. */
-  public static final ProjectionId ID = ProjectionId.of("promotions", UserEntity.PROMOTION_TAG);
+  public static final ProjectionId ID = ProjectionId.of("promotions", JournalTags.PROMOTION);
 
   private PromotionProjection() {}
 
@@ -52,13 +53,14 @@ public final class PromotionProjection {
       ActorSystem<?> system, ProjectionDataSource dataSource, PromotionDelivery delivery) {
     SourceProvider<Offset, EventEnvelope<EngagementChange>> source =
         EventSourcedProvider.eventsByTag(
-            system, JdbcReadJournal.Identifier(), UserEntity.PROMOTION_TAG);
+            system, JdbcReadJournal.Identifier(), JournalTags.PROMOTION);
     Config settings = system.settings().config().getConfig("pulse.promotions.projection");
     // Grouped: one look-up of the campaigns serves a whole stretch of the feed, and the offset
     // is stored once the stretch is handled.
     return JdbcProjection.groupedWithinAsync(
             ID, source, dataSource::newSession, () -> new PromotionHandler(delivery), system)
         .withGroup(
-            settings.getInt("group-after-envelopes"), settings.getDuration("group-after-duration"));
+            settings.getInt("group-after-envelopes"), settings.getDuration("group-after-duration"))
+        .withStatusObserver(new ProjectionFailureLog<>(JournalAvailability.get(system)));
   }
 }

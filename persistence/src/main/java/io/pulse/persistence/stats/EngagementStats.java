@@ -12,6 +12,7 @@ import java.util.TreeMap;
  * by hour and the 365-day purchase figures, with how far the read side has read the journal.
  *
  * @param segments users per segment of each model; empty segments are left out
+ * @param audiences users per audience; empty audiences are left out
  * @param transitionsPerHour the {@value #HOURS} UTC hours up to the one holding {@code asOf},
  *     oldest first, empty hours included
  * @param transitions every transition ever counted
@@ -26,6 +27,7 @@ public record EngagementStats(
     long orders,
     double revenue,
     Map<String, Map<String, Long>> segments,
+    Map<String, Long> audiences,
     List<HourlyCount> transitionsPerHour,
     long transitions,
     long ordersInYear,
@@ -56,6 +58,8 @@ public record EngagementStats(
     segments.forEach(
         (model, sizes) -> sorted.put(model, Collections.unmodifiableMap(new TreeMap<>(sizes))));
     segments = Collections.unmodifiableMap(sorted);
+    audiences =
+        audiences == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(audiences));
     transitionsPerHour = List.copyOf(transitionsPerHour);
     readSide = List.copyOf(readSide);
   }

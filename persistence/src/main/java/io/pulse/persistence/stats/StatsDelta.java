@@ -1,5 +1,7 @@
 package io.pulse.persistence.stats;
 
+import io.pulse.engine.domain.AudienceTransition;
+import io.pulse.engine.domain.Saturating;
 import io.pulse.engine.domain.ScoredEvent;
 import io.pulse.engine.domain.SegmentTransition;
 import java.time.Instant;
@@ -33,6 +35,7 @@ final class StatsDelta {
   long repeatCustomers;
   long transitions;
   final Map<Segment, Long> segments = new HashMap<>();
+  final Map<String, Long> audiences = new HashMap<>();
   final Map<Long, Long> transitionsByHour = new TreeMap<>();
   final Map<Long, Long> ordersByDay = new TreeMap<>();
   final Map<Long, Long> latestPurchasesByDay = new TreeMap<>();
@@ -42,6 +45,8 @@ final class StatsDelta {
     if (change instanceof ScoredEvent scored) {
       add(scored);
     } else if (change instanceof SegmentTransition transition) {
+      add(transition);
+    } else if (change instanceof AudienceTransition transition) {
       add(transition);
     }
     return this;
@@ -57,7 +62,7 @@ final class StatsDelta {
     }
     Instant at = scored.event().timestamp();
     orders++;
-    revenue += amount.getAsDouble();
+    revenue = Saturating.add(revenue, amount.getAsDouble());
     ordersByDay.merge(utcDay(at), 1L, Long::sum);
     if (scored.ordersAfter() < 1) {
       // Journaled before purchases carried the user's order count: nothing to say about customers.
@@ -87,6 +92,12 @@ final class StatsDelta {
     if (transition.to() != null) {
       segments.merge(new Segment(transition.model(), transition.to()), 1L, Long::sum);
     }
+  }
+
+  private void add(AudienceTransition transition) {
+    transitions++;
+    transitionsByHour.merge(utcHour(transition.at()), 1L, Long::sum);
+    audiences.merge(transition.audience(), transition.entered() ? 1L : -1L, Long::sum);
   }
 
   /** Days since the epoch of the UTC day {@code at} falls on. */

@@ -1,10 +1,15 @@
 package io.pulse.persistence.stats;
 
+import io.pulse.engine.user.UserEntity;
 import io.pulse.persistence.DatabaseSettings;
+import io.pulse.persistence.JournalStreams;
+import io.pulse.persistence.ReadSide;
 import io.pulse.persistence.TaggedEventFeed;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -24,7 +29,6 @@ import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Keep;
-import org.apache.pekko.stream.javadsl.RestartSource;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 
@@ -51,10 +55,12 @@ public final class StatsProjection {
 
   private StatsProjection() {}
 
-  /** Runs the projection on one node of the cluster. */
-  public static void init(ActorSystem<?> system, DatabaseSettings database, String tenant) {
+  /** Runs the projection, for every tenant, on one node of the cluster. */
+  public static void init(ActorSystem<?> system, DatabaseSettings database) {
+    // Named as when there was one projection per tenant and only the default one, so that nodes of
+    // both releases share one singleton during a rolling upgrade.
     ClusterSingleton.get(system)
-        .init(SingletonActor.of(create(database), "stats-projection-" + tenant));
+        .init(SingletonActor.of(create(database), "stats-projection-default"));
   }
 
   /** The projection as an actor: it counts while it lives, and stops counting when it stops. */
@@ -99,7 +105,9 @@ public final class StatsProjection {
       ActorSystem<?> system, StatsStore store, StatsStore.Feed feed) {
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     TaggedEventFeed journal = new TaggedEventFeed(system);
-    return RestartSource.withBackoff(
+    return JournalStreams.restarting(
+            system,
+            "Counting statistics of " + feed.tag(),
             RESTART,
             () -> {
               // Where this run has counted up to, as stored: each batch moves it from there.
@@ -129,19 +137,33 @@ public final class StatsProjection {
 
   private static OptionalLong record(
       StatsStore store, StatsStore.Feed feed, OptionalLong from, List<EventEnvelope> envelopes) {
-    StatsDelta delta = new StatsDelta();
+    Map<String, StatsDelta> byTenant = new HashMap<>();
     long offset = from.orElse(0);
     for (EventEnvelope envelope : envelopes) {
       offset = Math.max(offset, TaggedEventFeed.offsetOf(envelope));
-      delta.add(envelope.event());
+      byTenant
+          .computeIfAbsent(tenantOf(envelope.persistenceId()), tenant -> new StatsDelta())
+          .add(envelope.event());
     }
     try {
-      store.record(delta, feed.reader(), from, offset);
+      store.record(byTenant, feed.reader(), from, offset);
     } catch (SQLException e) {
       throw new IllegalStateException(
           "cannot count " + feed.tag() + " events up to " + offset + ": " + e.getMessage(), e);
     }
     return OptionalLong.of(offset);
+  }
+
+  /** The journal readers of the aggregates, one per tag they follow. */
+  public static List<ReadSide> readSides() {
+    return StatsStore.FEEDS.stream()
+        .map(feed -> ReadSide.stored(feed.reader(), feed.tag()))
+        .toList();
+  }
+
+  /** The tenant of a user's persistence id, {@code user|<tenant>|<userId>}. */
+  static String tenantOf(String persistenceId) {
+    return UserEntity.tenantOf(persistenceId.substring(UserEntity.ENTITY_KEY.name().length() + 1));
   }
 
   private static OptionalLong offset(StatsStore store, StatsStore.Feed feed) {

@@ -2,8 +2,10 @@ package io.pulse.persistence.stats;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.pulse.engine.user.UserEntity;
+import io.pulse.engine.domain.Saturating;
+import io.pulse.engine.user.JournalTags;
 import io.pulse.persistence.DatabaseSettings;
+import io.pulse.persistence.Rollback;
 import io.pulse.persistence.stats.EngagementStats.HourlyCount;
 import io.pulse.persistence.stats.EngagementStats.ReadPosition;
 import java.sql.Connection;
@@ -27,19 +29,22 @@ public final class StatsStore implements AutoCloseable {
   /** A journal tag the aggregates follow, and the name its offset is stored under. */
   record Feed(String tag, String reader) {}
 
-  static final Feed CUSTOMERS = new Feed(UserEntity.CUSTOMER_TAG, "stats-customer");
-  static final Feed TRANSITIONS = new Feed(UserEntity.TRANSITION_TAG, "stats-transition");
+  static final Feed CUSTOMERS = new Feed(JournalTags.CUSTOMER, "stats-customer");
+  static final Feed TRANSITIONS = new Feed(JournalTags.TRANSITION, "stats-transition");
   static final List<Feed> FEEDS = List.of(CUSTOMERS, TRANSITIONS);
 
-  private static final String TOTALS = "SELECT counter_name, total, amount FROM pulse_stats_total";
+  private static final String TOTALS =
+      "SELECT counter_name, total, amount FROM pulse_stats_total WHERE tenant = ?";
   private static final String SEGMENTS =
-      "SELECT model, segment, members FROM pulse_stats_segment WHERE members <> 0";
+      "SELECT model, segment, members FROM pulse_stats_segment WHERE tenant = ? AND members <> 0";
+  private static final String AUDIENCES =
+      "SELECT audience, members FROM pulse_stats_audience WHERE tenant = ? AND members <> 0";
   private static final String HOURS =
       "SELECT utc_hour, transitions FROM pulse_stats_transition_hour"
-          + " WHERE utc_hour >= ? AND utc_hour <= ?";
+          + " WHERE tenant = ? AND utc_hour >= ? AND utc_hour <= ?";
   private static final String YEAR =
       "SELECT COALESCE(SUM(orders), 0), COALESCE(SUM(latest_purchases), 0)"
-          + " FROM pulse_stats_purchase_day WHERE utc_day >= ? AND utc_day <= ?";
+          + " FROM pulse_stats_purchase_day WHERE tenant = ? AND utc_day >= ? AND utc_day <= ?";
   private static final String OFFSET = "SELECT read_offset FROM pulse_read_offset WHERE reader = ?";
   private static final String NEWEST = "SELECT MAX(event_id) FROM event_tag WHERE tag = ?";
 
@@ -52,15 +57,10 @@ public final class StatsStore implements AutoCloseable {
 
   /** Opens a pool of {@code connections} to the journal database, named {@code name}. */
   public StatsStore(DatabaseSettings database, String name, int connections) {
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(database.jdbcUrl());
-    config.setUsername(database.user());
-    config.setPassword(database.password());
-    config.setMaximumPoolSize(connections);
+    HikariConfig config = database.poolConfig(name, connections);
     config.setMinimumIdle(1);
     // A request waits this long at most for a connection before it answers 503.
-    config.setConnectionTimeout(5_000);
-    config.setPoolName(name);
+    config.setConnectionTimeout(Math.max(5_000, database.connectionTimeout().toMillis()));
     this.dataSource = new HikariDataSource(config);
   }
 
@@ -77,94 +77,139 @@ public final class StatsStore implements AutoCloseable {
    * so a second reader under the same name (a singleton's overlapping hand-over) fails instead of
    * counting the same events twice.
    */
-  void record(StatsDelta delta, String reader, OptionalLong expected, long offset)
+  void record(Map<String, StatsDelta> byTenant, String reader, OptionalLong expected, long offset)
       throws SQLException {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
         moveOffset(connection, reader, expected, offset);
-        addTotal(connection, StatsDelta.USERS, delta.users, 0);
-        addTotal(connection, StatsDelta.ORDERS, delta.orders, delta.revenue);
-        addTotal(connection, StatsDelta.CUSTOMERS, delta.customers, 0);
-        addTotal(connection, StatsDelta.REPEAT_CUSTOMERS, delta.repeatCustomers, 0);
-        addTotal(connection, StatsDelta.TRANSITIONS, delta.transitions, 0);
-        for (Map.Entry<StatsDelta.Segment, Long> segment : delta.segments.entrySet()) {
-          if (segment.getValue() != 0) {
-            add(
-                connection,
-                "UPDATE pulse_stats_segment SET members = members + ? WHERE model = ? AND segment = ?",
-                "INSERT INTO pulse_stats_segment (members, model, segment) VALUES (?, ?, ?)",
-                segment.getValue(),
-                segment.getKey().model(),
-                segment.getKey().segment());
-          }
-        }
-        for (Map.Entry<Long, Long> hour : delta.transitionsByHour.entrySet()) {
-          add(
-              connection,
-              "UPDATE pulse_stats_transition_hour SET transitions = transitions + ?"
-                  + " WHERE utc_hour = ?",
-              "INSERT INTO pulse_stats_transition_hour (transitions, utc_hour) VALUES (?, ?)",
-              hour.getValue(),
-              hour.getKey());
-        }
-        Map<Long, long[]> days = new TreeMap<>();
-        delta.ordersByDay.forEach(
-            (day, orders) -> days.computeIfAbsent(day, d -> new long[2])[0] = orders);
-        delta.latestPurchasesByDay.forEach(
-            (day, latest) -> days.computeIfAbsent(day, d -> new long[2])[1] = latest);
-        for (Map.Entry<Long, long[]> day : days.entrySet()) {
-          long[] change = day.getValue();
-          if (change[0] != 0 || change[1] != 0) {
-            addDay(connection, day.getKey(), change[0], change[1]);
-          }
+        for (Map.Entry<String, StatsDelta> tenant : byTenant.entrySet()) {
+          record(connection, tenant.getKey(), tenant.getValue());
         }
         connection.commit();
       } catch (SQLException | RuntimeException e) {
-        connection.rollback();
+        Rollback.keepingFailure(connection, e);
         throw e;
       }
     }
   }
 
+  /** Adds one tenant's part of a batch to its rows. */
+  private static void record(Connection connection, String tenant, StatsDelta delta)
+      throws SQLException {
+    addTotal(connection, tenant, StatsDelta.USERS, delta.users, 0);
+    addTotal(connection, tenant, StatsDelta.ORDERS, delta.orders, delta.revenue);
+    addTotal(connection, tenant, StatsDelta.CUSTOMERS, delta.customers, 0);
+    addTotal(connection, tenant, StatsDelta.REPEAT_CUSTOMERS, delta.repeatCustomers, 0);
+    addTotal(connection, tenant, StatsDelta.TRANSITIONS, delta.transitions, 0);
+    for (Map.Entry<StatsDelta.Segment, Long> segment : delta.segments.entrySet()) {
+      if (segment.getValue() != 0) {
+        add(
+            connection,
+            "UPDATE pulse_stats_segment SET members = members + ?"
+                + " WHERE tenant = ? AND model = ? AND segment = ?",
+            "INSERT INTO pulse_stats_segment (members, tenant, model, segment)"
+                + " VALUES (?, ?, ?, ?)",
+            segment.getValue(),
+            tenant,
+            segment.getKey().model(),
+            segment.getKey().segment());
+      }
+    }
+    for (Map.Entry<String, Long> audience : delta.audiences.entrySet()) {
+      if (audience.getValue() != 0) {
+        add(
+            connection,
+            "UPDATE pulse_stats_audience SET members = members + ?"
+                + " WHERE tenant = ? AND audience = ?",
+            "INSERT INTO pulse_stats_audience (members, tenant, audience) VALUES (?, ?, ?)",
+            audience.getValue(),
+            tenant,
+            audience.getKey());
+      }
+    }
+    for (Map.Entry<Long, Long> hour : delta.transitionsByHour.entrySet()) {
+      add(
+          connection,
+          "UPDATE pulse_stats_transition_hour SET transitions = transitions + ?"
+              + " WHERE tenant = ? AND utc_hour = ?",
+          "INSERT INTO pulse_stats_transition_hour (transitions, tenant, utc_hour)"
+              + " VALUES (?, ?, ?)",
+          hour.getValue(),
+          tenant,
+          hour.getKey());
+    }
+    Map<Long, long[]> days = new TreeMap<>();
+    delta.ordersByDay.forEach(
+        (day, orders) -> days.computeIfAbsent(day, d -> new long[2])[0] = orders);
+    delta.latestPurchasesByDay.forEach(
+        (day, latest) -> days.computeIfAbsent(day, d -> new long[2])[1] = latest);
+    for (Map.Entry<Long, long[]> day : days.entrySet()) {
+      long[] change = day.getValue();
+      if (change[0] != 0 || change[1] != 0) {
+        addDay(connection, tenant, day.getKey(), change[0], change[1]);
+      }
+    }
+  }
+
   /** The aggregates as they stand, with the windows of transitions and purchases ending at now. */
-  public EngagementStats read(Instant now) throws SQLException {
+  public EngagementStats read(String tenant, Instant now) throws SQLException {
     try (Connection connection = dataSource.getConnection()) {
       // One snapshot, so that figures written by one transaction are seen together.
       connection.setAutoCommit(false);
       connection.setReadOnly(true);
       connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      EngagementStats stats;
       try {
-        return read(connection, now);
-      } finally {
-        connection.rollback();
+        stats = read(connection, tenant, now);
+      } catch (SQLException | RuntimeException e) {
+        Rollback.keepingFailure(connection, e);
+        throw e;
       }
+      connection.rollback();
+      return stats;
     }
   }
 
-  private static EngagementStats read(Connection connection, Instant now) throws SQLException {
+  private static EngagementStats read(Connection connection, String tenant, Instant now)
+      throws SQLException {
     Map<String, Total> totals = new HashMap<>();
-    try (PreparedStatement select = connection.prepareStatement(TOTALS);
-        ResultSet rows = select.executeQuery()) {
-      while (rows.next()) {
-        totals.put(rows.getString(1), new Total(rows.getLong(2), rows.getDouble(3)));
+    try (PreparedStatement select = connection.prepareStatement(TOTALS)) {
+      select.setString(1, tenant);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          totals.put(
+              rows.getString(1), new Total(rows.getLong(2), Saturating.clamp(rows.getDouble(3))));
+        }
       }
     }
     Map<String, Map<String, Long>> segments = new TreeMap<>();
-    try (PreparedStatement select = connection.prepareStatement(SEGMENTS);
-        ResultSet rows = select.executeQuery()) {
-      while (rows.next()) {
-        segments
-            .computeIfAbsent(rows.getString(1), model -> new TreeMap<>())
-            .put(rows.getString(2), rows.getLong(3));
+    try (PreparedStatement select = connection.prepareStatement(SEGMENTS)) {
+      select.setString(1, tenant);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          segments
+              .computeIfAbsent(rows.getString(1), model -> new TreeMap<>())
+              .put(rows.getString(2), rows.getLong(3));
+        }
+      }
+    }
+    Map<String, Long> audiences = new TreeMap<>();
+    try (PreparedStatement select = connection.prepareStatement(AUDIENCES)) {
+      select.setString(1, tenant);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          audiences.put(rows.getString(1), rows.getLong(2));
+        }
       }
     }
     long lastHour = StatsDelta.utcHour(now);
     long firstHour = lastHour - EngagementStats.HOURS + 1;
     Map<Long, Long> byHour = new HashMap<>();
     try (PreparedStatement select = connection.prepareStatement(HOURS)) {
-      select.setLong(1, firstHour);
-      select.setLong(2, lastHour);
+      select.setString(1, tenant);
+      select.setLong(2, firstHour);
+      select.setLong(3, lastHour);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
           byHour.put(rows.getLong(1), rows.getLong(2));
@@ -179,8 +224,9 @@ public final class StatsStore implements AutoCloseable {
     long ordersInYear;
     long customersInYear;
     try (PreparedStatement select = connection.prepareStatement(YEAR)) {
-      select.setLong(1, today - EngagementStats.FREQUENCY_DAYS + 1);
-      select.setLong(2, today);
+      select.setString(1, tenant);
+      select.setLong(2, today - EngagementStats.FREQUENCY_DAYS + 1);
+      select.setLong(3, today);
       try (ResultSet row = select.executeQuery()) {
         row.next();
         ordersInYear = row.getLong(1);
@@ -201,6 +247,7 @@ public final class StatsStore implements AutoCloseable {
         total(totals, StatsDelta.ORDERS).total(),
         total(totals, StatsDelta.ORDERS).amount(),
         segments,
+        audiences,
         hours,
         total(totals, StatsDelta.TRANSITIONS).total(),
         ordersInYear,
@@ -261,52 +308,62 @@ public final class StatsStore implements AutoCloseable {
     }
   }
 
-  private static void addTotal(Connection connection, String name, long total, double amount)
+  private static void addTotal(
+      Connection connection, String tenant, String name, long total, double amount)
       throws SQLException {
     if (total == 0 && amount == 0) {
       return;
     }
+    // The sum saturates in the database too, so that no number of batches makes it infinite.
     try (PreparedStatement update =
         connection.prepareStatement(
-            "UPDATE pulse_stats_total SET total = total + ?, amount = amount + ?"
-                + " WHERE counter_name = ?")) {
+            "UPDATE pulse_stats_total SET total = total + ?,"
+                + " amount = LEAST(GREATEST(amount + ?, ?), ?) WHERE tenant = ? AND counter_name = ?")) {
       update.setLong(1, total);
       update.setDouble(2, amount);
-      update.setString(3, name);
+      update.setDouble(3, -Saturating.LIMIT);
+      update.setDouble(4, Saturating.LIMIT);
+      update.setString(5, tenant);
+      update.setString(6, name);
       if (update.executeUpdate() == 1) {
         return;
       }
     }
     try (PreparedStatement insert =
         connection.prepareStatement(
-            "INSERT INTO pulse_stats_total (total, amount, counter_name) VALUES (?, ?, ?)")) {
+            "INSERT INTO pulse_stats_total (total, amount, tenant, counter_name)"
+                + " VALUES (?, ?, ?, ?)")) {
       insert.setLong(1, total);
-      insert.setDouble(2, amount);
-      insert.setString(3, name);
+      insert.setDouble(2, Saturating.clamp(amount));
+      insert.setString(3, tenant);
+      insert.setString(4, name);
       insert.executeUpdate();
     }
   }
 
-  private static void addDay(Connection connection, long day, long orders, long latestPurchases)
+  private static void addDay(
+      Connection connection, String tenant, long day, long orders, long latestPurchases)
       throws SQLException {
     try (PreparedStatement update =
         connection.prepareStatement(
             "UPDATE pulse_stats_purchase_day SET orders = orders + ?,"
-                + " latest_purchases = latest_purchases + ? WHERE utc_day = ?")) {
+                + " latest_purchases = latest_purchases + ? WHERE tenant = ? AND utc_day = ?")) {
       update.setLong(1, orders);
       update.setLong(2, latestPurchases);
-      update.setLong(3, day);
+      update.setString(3, tenant);
+      update.setLong(4, day);
       if (update.executeUpdate() == 1) {
         return;
       }
     }
     try (PreparedStatement insert =
         connection.prepareStatement(
-            "INSERT INTO pulse_stats_purchase_day (orders, latest_purchases, utc_day)"
-                + " VALUES (?, ?, ?)")) {
+            "INSERT INTO pulse_stats_purchase_day (orders, latest_purchases, tenant, utc_day)"
+                + " VALUES (?, ?, ?, ?)")) {
       insert.setLong(1, orders);
       insert.setLong(2, latestPurchases);
-      insert.setLong(3, day);
+      insert.setString(3, tenant);
+      insert.setLong(4, day);
       insert.executeUpdate();
     }
   }

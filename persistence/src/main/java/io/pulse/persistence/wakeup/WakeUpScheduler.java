@@ -1,8 +1,12 @@
 package io.pulse.persistence.wakeup;
 
 import io.pulse.engine.domain.WakeUpScheduled;
+import io.pulse.engine.journal.JournalAvailability;
+import io.pulse.engine.journal.JournalFailures;
+import io.pulse.engine.user.JournalTags;
 import io.pulse.engine.user.UserEntity;
 import io.pulse.persistence.DatabaseSettings;
+import io.pulse.persistence.JournalStreams;
 import io.pulse.persistence.TaggedEventFeed;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -28,7 +33,6 @@ import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Keep;
-import org.apache.pekko.stream.javadsl.RestartSource;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 
@@ -40,6 +44,11 @@ import org.apache.pekko.stream.javadsl.Source;
  * table indexed by due time, together with the offset read, and every {@code resolution} wakes the
  * users that are due. A user is removed from the table only after its entity has handled the
  * wake-up, so delivery is at least once; handling one twice changes nothing.
+ *
+ * <p>While the node finds the journal database unavailable it starts no round: every query would
+ * wait for a connection and fail. When the database answers again it starts one at once, without
+ * waiting for a round that was under way when the outage began, so that the wake-ups that fell due
+ * meanwhile are delivered right away.
  */
 public final class WakeUpScheduler {
 
@@ -47,24 +56,37 @@ public final class WakeUpScheduler {
   public static final String READER = "wake-ups";
 
   /** What the scheduler reacts to. */
-  public sealed interface Command permits Tick, RoundEnded {}
+  public sealed interface Command permits Tick, RoundEnded, JournalBack {}
 
   private enum Tick implements Command {
     INSTANCE
   }
 
-  private enum RoundEnded implements Command {
+  /** The round numbered {@code round} has ended, {@code failed} or not. */
+  private record RoundEnded(long round, boolean failed) implements Command {}
+
+  /**
+   * How soon a round that failed while the journal answers is tried again: right after an outage
+   * the scheduler's own connections may still be coming back, and the next tick is a resolution
+   * away.
+   */
+  private static final Duration RETRY_AFTER_FAILURE = Duration.ofMillis(200);
+
+  /** The journal database answers again after an outage. */
+  private enum JournalBack implements Command {
     INSTANCE
   }
 
   /** Tuning, from {@code pulse.wake-ups}. */
-  public record Settings(String tenant, Duration resolution, int batchSize, int parallelism) {}
+  public record Settings(Duration resolution, int batchSize, int parallelism) {}
 
   private final ActorContext<Command> context;
   private final Settings settings;
   private final WakeUpStore store;
   private final Clock clock;
   private final Executor blocking;
+  private final JournalAvailability journal;
+  private long rounds;
   private boolean roundUnderWay;
 
   public static void init(
@@ -72,7 +94,9 @@ public final class WakeUpScheduler {
     ClusterSingleton.get(system)
         .init(
             SingletonActor.of(
-                create(database, settings, clock), "wake-up-scheduler-" + settings.tenant()));
+                // Named as when there was one scheduler per tenant and only the default one, so
+                // that nodes of both releases share one singleton during a rolling upgrade.
+                create(database, settings, clock), "wake-up-scheduler-default"));
   }
 
   public static Behavior<Command> create(
@@ -81,10 +105,20 @@ public final class WakeUpScheduler {
         context -> {
           WakeUpStore store = new WakeUpStore(database);
           UniqueKillSwitch copying = copyRequests(context, store);
+          ActorRef<Command> self = context.getSelf();
+          Runnable stopFollowing =
+              JournalAvailability.get(context.getSystem())
+                  .onChange(
+                      status -> {
+                        if (status.available()) {
+                          self.tell(JournalBack.INSTANCE);
+                        }
+                      });
           return Behaviors.withTimers(
               timers -> {
                 timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.resolution());
-                return new WakeUpScheduler(context, settings, store, clock).behavior(copying);
+                return new WakeUpScheduler(context, settings, store, clock)
+                    .behavior(copying, stopFollowing);
               });
         });
   }
@@ -96,20 +130,35 @@ public final class WakeUpScheduler {
     this.store = store;
     this.clock = clock;
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+    this.journal = JournalAvailability.get(context.getSystem());
   }
 
-  private Behavior<Command> behavior(UniqueKillSwitch copying) {
+  private Behavior<Command> behavior(UniqueKillSwitch copying, Runnable stopFollowing) {
     return Behaviors.receive(Command.class)
         .onMessageEquals(Tick.INSTANCE, this::tick)
         .onMessageEquals(
-            RoundEnded.INSTANCE,
+            JournalBack.INSTANCE,
             () -> {
+              // A round under way since the outage may wait long for asks that will not be
+              // answered; a new one delivers what fell due meanwhile now.
               roundUnderWay = false;
+              return tick();
+            })
+        .onMessage(
+            RoundEnded.class,
+            ended -> {
+              if (ended.round() == rounds) {
+                roundUnderWay = false;
+                if (ended.failed() && journal.isAvailable()) {
+                  context.scheduleOnce(RETRY_AFTER_FAILURE, context.getSelf(), Tick.INSTANCE);
+                }
+              }
               return Behaviors.same();
             })
         .onSignal(
             PostStop.class,
             stopped -> {
+              stopFollowing.run();
               copying.shutdown();
               store.close();
               return Behaviors.same();
@@ -117,12 +166,13 @@ public final class WakeUpScheduler {
         .build();
   }
 
-  /** Wakes the users that are due, one round at a time. */
+  /** Wakes the users that are due, one round at a time, while the journal answers. */
   private Behavior<Command> tick() {
-    if (roundUnderWay) {
+    if (roundUnderWay || !journal.isAvailable()) {
       return Behaviors.same();
     }
     roundUnderWay = true;
+    long number = ++rounds;
     ActorSystem<?> system = context.getSystem();
     CompletionStage<Done> round =
         CompletableFuture.supplyAsync(
@@ -143,9 +193,14 @@ public final class WakeUpScheduler {
         round,
         (done, failure) -> {
           if (failure != null) {
-            system.log().warn("A wake-up round failed: {}", failure.getMessage());
+            if (JournalFailures.isConnectivity(failure) || !journal.isAvailable()) {
+              journal.suspect();
+              system.log().debug("A wake-up round failed while the journal is out of reach");
+            } else {
+              system.log().warn("A wake-up round failed: {}", failure.getMessage());
+            }
           }
-          return RoundEnded.INSTANCE;
+          return new RoundEnded(number, failure != null);
         });
     return Behaviors.same();
   }
@@ -186,7 +241,9 @@ public final class WakeUpScheduler {
     TaggedEventFeed feed = new TaggedEventFeed(system);
     RestartSettings restart =
         RestartSettings.create(Duration.ofMillis(500), Duration.ofSeconds(10), 0.2);
-    return RestartSource.withBackoff(
+    return JournalStreams.restarting(
+            system,
+            "Copying wake-up requests",
             restart,
             () ->
                 Source.completionStage(
@@ -199,7 +256,7 @@ public final class WakeUpScheduler {
                               }
                             },
                             blocking))
-                    .flatMapConcat(offset -> feed.live(UserEntity.WAKE_UP_TAG, offset))
+                    .flatMapConcat(offset -> feed.live(JournalTags.WAKE_UP, offset))
                     .groupedWithin(500, Duration.ofMillis(100))
                     .mapAsync(
                         1,

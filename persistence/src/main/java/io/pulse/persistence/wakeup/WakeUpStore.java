@@ -1,9 +1,9 @@
 package io.pulse.persistence.wakeup;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.pulse.persistence.DatabaseKind;
 import io.pulse.persistence.DatabaseSettings;
+import io.pulse.persistence.Rollback;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,13 +26,7 @@ public final class WakeUpStore implements AutoCloseable {
   private final String upsertOffset;
 
   public WakeUpStore(DatabaseSettings database) {
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(database.jdbcUrl());
-    config.setUsername(database.user());
-    config.setPassword(database.password());
-    config.setMaximumPoolSize(2);
-    config.setPoolName("pulse-wake-ups");
-    this.dataSource = new HikariDataSource(config);
+    this.dataSource = new HikariDataSource(database.poolConfig("pulse-wake-ups", 2));
     if (database.kind() == DatabaseKind.POSTGRES) {
       upsertWakeUp =
           "INSERT INTO pulse_wake_up (entity_id, due_at) VALUES (?, ?)"
@@ -81,7 +75,7 @@ public final class WakeUpStore implements AutoCloseable {
         progress.executeUpdate();
         connection.commit();
       } catch (SQLException e) {
-        connection.rollback();
+        Rollback.keepingFailure(connection, e);
         throw e;
       }
     }

@@ -8,12 +8,18 @@ import com.typesafe.config.ConfigFactory;
 import io.pulse.engine.domain.Band;
 import io.pulse.engine.domain.BehaviouralEvent;
 import io.pulse.engine.domain.Channel;
+import io.pulse.engine.domain.DateReached;
+import io.pulse.engine.domain.Definitions;
 import io.pulse.engine.domain.EngagementChange;
 import io.pulse.engine.domain.Scale;
+import io.pulse.engine.domain.ScoredEvent;
 import io.pulse.engine.domain.ScoringModel;
 import io.pulse.engine.domain.ScoringModels;
 import io.pulse.engine.domain.ScoringRule;
 import io.pulse.engine.domain.SegmentTransition;
+import io.pulse.engine.domain.audience.Audiences;
+import io.pulse.engine.domain.audience.EventMatch;
+import io.pulse.engine.domain.profile.Traits;
 import io.pulse.engine.domain.promotion.Budget;
 import io.pulse.engine.domain.promotion.Campaign;
 import io.pulse.engine.domain.promotion.CampaignStats;
@@ -21,11 +27,17 @@ import io.pulse.engine.domain.promotion.CodePattern;
 import io.pulse.engine.domain.promotion.Offer;
 import io.pulse.engine.domain.promotion.Trigger;
 import io.pulse.engine.domain.promotion.Voucher;
+import io.pulse.engine.domain.watch.CampaignWatch;
+import io.pulse.engine.domain.watch.DateWatch;
+import io.pulse.engine.domain.watch.EventWatch;
+import io.pulse.engine.domain.watch.Watches;
 import io.pulse.engine.promotion.CampaignDirectory;
 import io.pulse.engine.promotion.CampaignEntity;
 import io.pulse.engine.promotion.PromotionDelivery;
 import io.pulse.engine.promotion.PromotionSettings;
 import io.pulse.engine.promotion.VoucherCodeEntity;
+import io.pulse.engine.user.JournalTags;
+import io.pulse.engine.user.TenantModels;
 import io.pulse.engine.user.UserEntity;
 import io.pulse.engine.user.UserEntitySettings;
 import io.pulse.persistence.DatabaseKind;
@@ -39,14 +51,19 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -110,13 +127,19 @@ class PromotionProjectionTest {
     final PromotionDelivery delivery;
 
     Node(TestDatabase database) {
+      this(database, () -> Definitions.of(ScoringModels.of(MODEL)));
+    }
+
+    Node(TestDatabase database, Supplier<Definitions> definitions) {
       testKit = ActorTestKit.create("projection", nodeConfig(database));
       system = testKit.system();
       Cluster cluster = Cluster.get(system);
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
       PromotionSettings settings = PromotionSettings.fromConfig(system.settings().config());
-      Supplier<ScoringModels> models = () -> ScoringModels.of(MODEL);
-      UserEntity.init(system, models, UserEntitySettings.fromConfig(system.settings().config()));
+      UserEntity.init(
+          system,
+          TenantModels.fixed(definitions),
+          UserEntitySettings.fromConfig(system.settings().config()));
       CampaignEntity.init(system, Clock.systemUTC(), settings);
       VoucherCodeEntity.init(system, Clock.systemUTC());
       CampaignDirectory.init(system);
@@ -147,14 +170,25 @@ class PromotionProjectionTest {
                   WAIT));
     }
 
+    <T> T ask(String userId, java.util.function.Function<ActorRef<T>, UserEntity.Command> command) {
+      return await(
+          ClusterSharding.get(system)
+              .entityRefFor(UserEntity.ENTITY_KEY, UserEntity.entityId(TENANT, userId))
+              .ask(command::apply, WAIT));
+    }
+
     void send(String userId, String eventId, String type, Map<String, Object> properties) {
       BehaviouralEvent event =
           new BehaviouralEvent(eventId, userId, type, Channel.WEB, Instant.now(), properties);
+      String entityId = UserEntity.entityId(TENANT, userId);
       await(
           ClusterSharding.get(system)
-              .entityRefFor(UserEntity.ENTITY_KEY, UserEntity.entityId(TENANT, userId))
-              .<UserEntity.Recorded>ask(
-                  replyTo -> new UserEntity.RecordEvents(1, List.of(event), replyTo), WAIT));
+              .entityRefFor(UserEntity.ENTITY_KEY, entityId)
+              .<UserEntity.PartsRecorded>ask(
+                  replyTo ->
+                      new UserEntity.RecordParts(
+                          entityId, List.of(new UserEntity.Part(1, List.of(event))), replyTo),
+                  WAIT));
     }
 
     List<Voucher> vouchers(String campaignId, String userId) {
@@ -190,10 +224,14 @@ class PromotionProjectionTest {
   }
 
   private static Campaign campaign(String id) {
+    return campaign(id, Trigger.entered("promo", "high"));
+  }
+
+  private static Campaign campaign(String id, Trigger trigger) {
     return new Campaign(
         id,
         id,
-        Trigger.entered("promo", "high"),
+        trigger,
         Offer.percent(10, null),
         Map.of(),
         CodePattern.DEFAULT,
@@ -205,6 +243,21 @@ class PromotionProjectionTest {
         0,
         0,
         true);
+  }
+
+  /** The same envelopes again, as the projection hands them over after a crash. */
+  private static List<org.apache.pekko.projection.eventsourced.EventEnvelope<EngagementChange>>
+      redelivered(List<EventEnvelope> feed) {
+    return feed.stream()
+        .map(
+            envelope ->
+                org.apache.pekko.projection.eventsourced.EventEnvelope.create(
+                    envelope.offset(),
+                    envelope.persistenceId(),
+                    envelope.sequenceNr(),
+                    (EngagementChange) envelope.event(),
+                    envelope.timestamp()))
+        .toList();
   }
 
   private static long storedOffset(TestDatabase database) throws SQLException {
@@ -249,7 +302,7 @@ class PromotionProjectionTest {
               assertEquals(1, node.stats("loyalty").treatment().conversions());
             });
         List<EventEnvelope> feed =
-            await(new TaggedEventFeed(node.system).page(UserEntity.PROMOTION_TAG, 0, 100));
+            await(new TaggedEventFeed(node.system).page(JournalTags.PROMOTION, 0, 100));
         assertEquals(3, feed.size(), "two transitions and a purchase");
         long last = TaggedEventFeed.offsetOf(feed.get(feed.size() - 1));
         node.eventually(
@@ -277,18 +330,7 @@ class PromotionProjectionTest {
             });
 
         // And the same envelopes handed to the handler again, as a redelivery would.
-        List<org.apache.pekko.projection.eventsourced.EventEnvelope<EngagementChange>> again =
-            feed.stream()
-                .map(
-                    envelope ->
-                        org.apache.pekko.projection.eventsourced.EventEnvelope.create(
-                            envelope.offset(),
-                            envelope.persistenceId(),
-                            envelope.sequenceNr(),
-                            (EngagementChange) envelope.event(),
-                            envelope.timestamp()))
-                .toList();
-        await(new PromotionHandler(node.delivery).process(again));
+        await(new PromotionHandler(node.delivery).process(redelivered(feed)));
 
         // The management table: a paused projection says so, on either database.
         ProjectionManagement management = ProjectionManagement.get(node.system);
@@ -305,6 +347,83 @@ class PromotionProjectionTest {
             node.vouchers("loyalty", "ann").stream().map(Voucher::code).toList());
         assertEquals(1, node.vouchers("loyalty", "bob").size());
         assertTrue(feed.get(0).event() instanceof SegmentTransition);
+      } finally {
+        node.stop();
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(DatabaseKind.class)
+  void watchedEventsAndDatesReachedIssueOnceAndHandingThemOverAgainIssuesNothingNew(
+      DatabaseKind kind) throws Exception {
+    EventMatch purchase = new EventMatch("purchase", List.of());
+    AtomicReference<Definitions> watching =
+        new AtomicReference<>(Definitions.of(ScoringModels.of(MODEL)));
+    try (TestDatabase database = TestDatabase.create(kind)) {
+      Node node = new Node(database, watching::get);
+      try {
+        CampaignWatch secondPurchase =
+            new CampaignWatch(Map.of(), new EventWatch(purchase, true), null);
+        watching.set(
+            new Definitions(
+                ScoringModels.of(MODEL), Audiences.NONE, Watches.of(1, List.of(secondPurchase))));
+        node.define(campaign("second", Trigger.occurrence(purchase, 2)));
+        node.send("dee", "d-1", "purchase", Map.of("amount", 10));
+        node.send("dee", "d-2", "purchase", Map.of("amount", 20));
+        node.send("dee", "d-3", "purchase", Map.of("amount", 30));
+        // A birthday a few seconds from now, in UTC.
+        ZonedDateTime moment =
+            Instant.now().plusSeconds(4).truncatedTo(ChronoUnit.SECONDS).atZone(ZoneOffset.UTC);
+        DateWatch birthday = new DateWatch("birthday", moment.toLocalTime().toString(), null);
+        watching.set(
+            new Definitions(
+                ScoringModels.of(MODEL),
+                Audiences.NONE,
+                Watches.of(
+                    2, List.of(secondPurchase, new CampaignWatch(Map.of(), null, birthday)))));
+        node.define(campaign("birthday", Trigger.date(birthday)));
+        StatusReply<Traits> patched =
+            node.ask(
+                "eli",
+                replyTo ->
+                    new UserEntity.PatchTraits(
+                        Map.of("birthday", moment.toLocalDate().toString()), replyTo));
+        assertTrue(patched.isSuccess(), patched::toString);
+        // What the wake-up scheduler does at the moment, done here by hand.
+        Thread.sleep(Math.max(0, Duration.between(Instant.now(), moment.toInstant()).toMillis()));
+        StatusReply<Done> woken =
+            node.ask("eli", replyTo -> new UserEntity.WakeUp(moment.toInstant(), replyTo));
+        assertTrue(woken.isSuccess());
+
+        node.eventually(
+            () -> {
+              assertEquals(1, node.vouchers("second", "dee").size());
+              assertEquals(1, node.vouchers("birthday", "eli").size());
+            });
+        List<EventEnvelope> feed =
+            await(new TaggedEventFeed(node.system).page(JournalTags.PROMOTION, 0, 100));
+        List<EngagementChange> changes =
+            feed.stream().map(envelope -> (EngagementChange) envelope.event()).toList();
+        assertEquals(
+            List.of(moment.toInstant()),
+            changes.stream()
+                .filter(DateReached.class::isInstance)
+                .map(change -> ((DateReached) change).at())
+                .toList());
+        assertEquals(
+            List.of(1L, 2L, 3L),
+            changes.stream()
+                .filter(ScoredEvent.class::isInstance)
+                .map(change -> ((ScoredEvent) change).watchHits().get(0).occurrence())
+                .toList(),
+            "every purchase is in the feed, numbered");
+
+        await(new PromotionHandler(node.delivery).process(redelivered(feed)));
+
+        assertEquals(1, node.stats("second").issued());
+        assertEquals(1, node.stats("birthday").issued());
+        assertEquals(1, node.vouchers("birthday", "eli").size());
       } finally {
         node.stop();
       }

@@ -1,6 +1,7 @@
 package io.pulse.persistence.stats;
 
 import io.pulse.engine.domain.EngagementChange;
+import io.pulse.engine.user.JournalTags;
 import io.pulse.engine.user.UserEntity;
 import java.util.List;
 import java.util.Set;
@@ -17,6 +18,8 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
  */
 final class ScriptedUser
     extends EventSourcedBehavior<ScriptedUser.Journal, EngagementChange, Integer> {
+
+  private static final JournalTags TAGS = JournalTags.of("default");
 
   /** Journals {@code changes} and answers once they are durable. */
   record Journal(List<EngagementChange> changes, ActorRef<Done> replyTo) {}
@@ -54,6 +57,6 @@ final class ScriptedUser
 
   @Override
   public Set<String> tagsFor(EngagementChange change) {
-    return UserEntity.tagsOf(change);
+    return TAGS.tagsOf(change);
   }
 }

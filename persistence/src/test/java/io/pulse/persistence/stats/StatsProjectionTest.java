@@ -196,7 +196,7 @@ class StatsProjectionTest {
             transition(g, "engagement", null, "low", "2026-11-22T12:10:00Z"));
         journal.write(
             a, purchase(a, "2026-11-21T08:00:00Z", 5.0, false, 4, "2026-11-22T09:00:00Z"));
-        EngagementStats stopped = store.read(NOW);
+        EngagementStats stopped = store.read("default", NOW);
         assertFalse(stopped.caughtUp(), stopped.readSide().toString());
         assertEquals(7, stopped.users());
 
@@ -224,15 +224,20 @@ class StatsProjectionTest {
             SQLException.class,
             () ->
                 store.record(
-                    stale,
+                    Map.of("default", stale),
                     StatsStore.CUSTOMERS.reader(),
                     OptionalLong.of(customerOffset - 1),
                     customerOffset + 1));
         assertThrows(
             SQLException.class,
-            () -> store.record(stale, StatsStore.CUSTOMERS.reader(), OptionalLong.empty(), 1));
-        assertEquals(8, store.read(NOW).users());
-        assertEquals(customerOffset, store.read(NOW).readSide().get(0).offset());
+            () ->
+                store.record(
+                    Map.of("default", stale),
+                    StatsStore.CUSTOMERS.reader(),
+                    OptionalLong.empty(),
+                    1));
+        assertEquals(8, store.read("default", NOW).users());
+        assertEquals(customerOffset, store.read("default", NOW).readSide().get(0).offset());
       } finally {
         testKit.shutdownTestKit();
       }
@@ -244,7 +249,7 @@ class StatsProjectionTest {
   void anEmptyReadSideHasNoRatios(DatabaseKind kind) throws Exception {
     try (TestDatabase database = TestDatabase.create(kind);
         StatsStore store = new StatsStore(database.settings(), "stats-test", 1)) {
-      EngagementStats stats = store.read(NOW);
+      EngagementStats stats = store.read("default", NOW);
       assertEquals(0, stats.users());
       assertTrue(stats.repeatPurchaseRate().isEmpty());
       assertTrue(stats.averageOrderValue().isEmpty());
@@ -258,10 +263,10 @@ class StatsProjectionTest {
   /** Polls until both tags are read up to the journal's newest event. */
   private static EngagementStats caughtUp(StatsStore store) throws Exception {
     long deadline = System.nanoTime() + CATCH_UP.toNanos();
-    EngagementStats stats = store.read(NOW);
+    EngagementStats stats = store.read("default", NOW);
     while (!stats.caughtUp() && System.nanoTime() < deadline) {
       Thread.sleep(50);
-      stats = store.read(NOW);
+      stats = store.read("default", NOW);
     }
     assertTrue(stats.caughtUp(), "the read side did not catch up: " + stats.readSide());
     return stats;

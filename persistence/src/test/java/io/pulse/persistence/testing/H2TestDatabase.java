@@ -3,8 +3,8 @@ package io.pulse.persistence.testing;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.pulse.persistence.DatabaseKind;
-import io.pulse.persistence.DatabaseSchema;
 import io.pulse.persistence.DatabaseSettings;
+import io.pulse.persistence.SchemaMigrations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,8 +29,15 @@ public final class H2TestDatabase implements TestDatabase {
     this.settings = settings;
   }
 
-  /** Creates the directory and applies the schema through the server's start-up path. */
+  /** Creates the directory and applies the schema migrations, as the migrate command does. */
   public static H2TestDatabase create() {
+    H2TestDatabase database = createEmpty();
+    SchemaMigrations.migrate(database.settings);
+    return database;
+  }
+
+  /** A data directory with no database in it yet: what a node finds on its first start. */
+  public static H2TestDatabase createEmpty() {
     Path dataDirectory;
     try {
       dataDirectory = Files.createTempDirectory("pulse-h2-test-");
@@ -43,11 +50,9 @@ public final class H2TestDatabase implements TestDatabase {
                 "pulse.data-dir", dataDirectory.toString(),
                 "pulse.db.url", "",
                 "pulse.db.user", "",
-                "pulse.db.password", "",
-                "pulse.db.create-schema", "on"),
+                "pulse.db.password", ""),
             "H2 test database");
     DatabaseSettings settings = DatabaseSettings.from(ConfigFactory.load(pulseSettings));
-    DatabaseSchema.createIfEnabled(settings);
     return new H2TestDatabase(dataDirectory, pulseSettings, settings);
   }
 

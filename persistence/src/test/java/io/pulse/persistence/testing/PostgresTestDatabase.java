@@ -3,8 +3,8 @@ package io.pulse.persistence.testing;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.pulse.persistence.DatabaseKind;
-import io.pulse.persistence.DatabaseSchema;
 import io.pulse.persistence.DatabaseSettings;
+import io.pulse.persistence.SchemaMigrations;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -58,32 +58,41 @@ public final class PostgresTestDatabase implements TestDatabase {
                 "pulse.db.user",
                 user,
                 "pulse.db.password",
-                password,
-                "pulse.db.create-schema",
-                "on"),
+                password),
             "PostgreSQL test database " + databaseName);
     this.settings = DatabaseSettings.from(ConfigFactory.load(pulseSettings));
   }
 
   /**
-   * A database on the server from the environment: {@code PULSE_TEST_PG_URL} (default {@value
-   * #DEFAULT_SERVER_URL}), {@code PULSE_TEST_PG_USER} (default: {@code postgres}, then the
-   * operating system user), {@code PULSE_TEST_PG_PASSWORD} (default empty).
+   * A database with the schema migrations applied, on the server from the environment: {@code
+   * PULSE_TEST_PG_URL} (default {@value #DEFAULT_SERVER_URL}), {@code PULSE_TEST_PG_USER} (default:
+   * {@code postgres}, then the operating system user), {@code PULSE_TEST_PG_PASSWORD} (default
+   * empty).
    */
   public static PostgresTestDatabase create() {
+    return migrated(createEmpty());
+  }
+
+  /** A new database with nothing in it, as an operator creates one for Pulse. */
+  public static PostgresTestDatabase createEmpty() {
     String configuredUser = environment("PULSE_TEST_PG_USER", "");
     List<String> users = configuredUser.isEmpty() ? defaultUsers() : List.of(configuredUser);
-    return create(
+    return createEmpty(
         environment("PULSE_TEST_PG_URL", DEFAULT_SERVER_URL),
         users,
         Objects.requireNonNullElse(System.getenv("PULSE_TEST_PG_PASSWORD"), ""));
   }
 
   /**
-   * A database on the server at {@code serverUrl} (any existing database, used to run CREATE
-   * DATABASE), connecting as the first of {@code users} that the server accepts.
+   * A migrated database on the server at {@code serverUrl} (any existing database, used to run
+   * CREATE DATABASE), connecting as the first of {@code users} that the server accepts.
    */
   public static PostgresTestDatabase create(String serverUrl, List<String> users, String password) {
+    return migrated(createEmpty(serverUrl, users, password));
+  }
+
+  private static PostgresTestDatabase createEmpty(
+      String serverUrl, List<String> users, String password) {
     String user = firstAcceptedUser(serverUrl, users, password);
     String databaseName = "pulse_test_" + HexFormat.of().formatHex(randomBytes(4));
     try (Connection connection = connect(serverUrl, user, password);
@@ -101,10 +110,12 @@ public final class PostgresTestDatabase implements TestDatabase {
               + e.getMessage(),
           e);
     }
-    PostgresTestDatabase database =
-        new PostgresTestDatabase(serverUrl, user, password, databaseName);
+    return new PostgresTestDatabase(serverUrl, user, password, databaseName);
+  }
+
+  private static PostgresTestDatabase migrated(PostgresTestDatabase database) {
     try {
-      DatabaseSchema.createIfEnabled(database.settings);
+      SchemaMigrations.migrate(database.settings);
     } catch (RuntimeException e) {
       database.close();
       throw e;

@@ -7,8 +7,9 @@ import io.pulse.persistence.DatabaseKind;
 import io.pulse.persistence.DatabaseSettings;
 
 /**
- * A throwaway journal database for tests, on H2 or PostgreSQL, with the schema applied from the
- * module's own DDL. Close it after the actor systems using it have terminated.
+ * A throwaway journal database for tests, on H2 or PostgreSQL, with the schema applied by the
+ * module's own migrations, as the server and its migrate command apply them. Close it after the
+ * actor systems using it have terminated.
  *
  * <pre>{@code
  * @ParameterizedTest
@@ -32,6 +33,14 @@ public interface TestDatabase extends AutoCloseable {
     return switch (kind) {
       case H2 -> H2TestDatabase.create();
       case POSTGRES -> PostgresTestDatabase.create();
+    };
+  }
+
+  /** The same without any schema: what a node finds the first time it starts on a new database. */
+  static TestDatabase createEmpty(DatabaseKind kind) {
+    return switch (kind) {
+      case H2 -> H2TestDatabase.createEmpty();
+      case POSTGRES -> PostgresTestDatabase.createEmpty();
     };
   }
 

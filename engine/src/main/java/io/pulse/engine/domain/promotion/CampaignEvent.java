@@ -4,6 +4,7 @@ package io.pulse.engine.domain.promotion;
 public sealed interface CampaignEvent extends PromotionJournaled
     permits CampaignDefined,
         TransitionConsidered,
+        OccasionConsidered,
         VoucherCodeConfirmed,
         VoucherCodeReplaced,
         VoucherRedeemed,

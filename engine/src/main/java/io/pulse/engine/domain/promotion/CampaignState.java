@@ -66,15 +66,30 @@ public record CampaignState(
 
   /** The voucher issued for a transition, if one was. */
   public Optional<Voucher> voucherFor(SegmentTransition transition) {
-    Participant participant = participants.get(transition.userId());
+    return voucherFor(transition.userId(), transition.id());
+  }
+
+  /** The voucher issued for an occasion, if one was. */
+  public Optional<Voucher> voucherFor(Occasion occasion) {
+    return voucherFor(occasion.userId(), occasion.id());
+  }
+
+  private Optional<Voucher> voucherFor(String userId, String occasionId) {
+    Participant participant = participants.get(userId);
     if (participant == null) {
       return Optional.empty();
     }
     return participant.codes().stream()
         .map(vouchers::get)
         .filter(Objects::nonNull)
-        .filter(voucher -> voucher.transitionId().equals(transition.id()))
+        .filter(voucher -> voucher.transitionId().equals(occasionId))
         .findFirst();
+  }
+
+  /** Whether the occasion found at journal {@code offset} was considered before. */
+  public boolean hasConsidered(Occasion occasion, long offset) {
+    Participant participant = participants.get(occasion.userId());
+    return participant != null && participant.hasConsideredAt(offset);
   }
 
   /**
@@ -83,43 +98,63 @@ public record CampaignState(
    */
   public TransitionConsidered decide(
       SegmentTransition transition, long offset, Instant now, RandomGenerator random) {
-    Outcome outcome = outcomeOf(transition, now);
-    if (outcome != Outcome.ISSUED) {
-      return new TransitionConsidered(transition, offset, outcome, null, now);
-    }
-    Offer offer = campaign.offerFor(transition.to()).orElseThrow();
+    Outcome outcome = outcomeOf(transition.userId(), transition.at(), transition.to(), now);
     Voucher voucher =
-        new Voucher(
-            freshCode(random, null),
-            campaign.id(),
-            transition.userId(),
-            transition.id(),
-            transition.to(),
-            offer,
-            campaign.minimumOrderAmount(),
-            now,
-            now.plus(DAY.multipliedBy(campaign.validityDays())),
-            false,
-            null);
-    return new TransitionConsidered(transition, offset, Outcome.ISSUED, voucher, now);
+        outcome == Outcome.ISSUED
+            ? issue(transition.userId(), transition.id(), transition.to(), now, random)
+            : null;
+    return new TransitionConsidered(transition, offset, outcome, voucher, now);
   }
 
-  private Outcome outcomeOf(SegmentTransition transition, Instant now) {
+  /**
+   * What the campaign does with an occasion of its trigger that it has not considered before, found
+   * at journal {@code offset}; {@code random} draws the voucher code.
+   */
+  public OccasionConsidered decide(
+      Occasion occasion, long offset, Instant now, RandomGenerator random) {
+    Outcome outcome = outcomeOf(occasion.userId(), occasion.at(), null, now);
+    Voucher voucher =
+        outcome == Outcome.ISSUED
+            ? issue(occasion.userId(), occasion.id(), null, now, random)
+            : null;
+    return new OccasionConsidered(occasion, offset, outcome, voucher, now);
+  }
+
+  private Voucher issue(
+      String userId, String occasionId, String band, Instant now, RandomGenerator random) {
+    return new Voucher(
+        freshCode(random, null),
+        campaign.id(),
+        userId,
+        occasionId,
+        band,
+        campaign.offerFor(band).orElseThrow(),
+        campaign.minimumOrderAmount(),
+        now,
+        now.plus(DAY.multipliedBy(campaign.validityDays())),
+        false,
+        null);
+  }
+
+  /**
+   * The outcome for {@code userId}, whose occasion at {@code at} entered {@code band} (or none).
+   */
+  private Outcome outcomeOf(String userId, Instant at, String band, Instant now) {
     if (!campaign.active()) {
       return Outcome.INACTIVE;
     }
-    if (transition.at().isBefore(effectiveStart())) {
+    if (at.isBefore(effectiveStart())) {
       return Outcome.NOT_STARTED;
     }
     Instant end = campaign.endsAt();
-    if (end != null && (!transition.at().isBefore(end) || !now.isBefore(end))) {
+    if (end != null && (!at.isBefore(end) || !now.isBefore(end))) {
       return Outcome.ENDED;
     }
-    Participant participant = participants.get(transition.userId());
+    Participant participant = participants.get(userId);
     if (participant != null && participant.assignments() >= campaign.perUserLimit()) {
       return Outcome.USER_LIMIT;
     }
-    Optional<Offer> offer = campaign.offerFor(transition.to());
+    Optional<Offer> offer = campaign.offerFor(band);
     if (offer.isEmpty()) {
       return Outcome.NO_OFFER;
     }
@@ -130,7 +165,7 @@ public record CampaignState(
         .allows(counts.issued(), counts.discountCommitted(), reservationOf(offer.get()))) {
       return Outcome.BUDGET_EXHAUSTED;
     }
-    if (campaign.inControlGroup(transition.userId())) {
+    if (campaign.inControlGroup(userId)) {
       return Outcome.CONTROL;
     }
     return Outcome.ISSUED;
@@ -173,8 +208,20 @@ public record CampaignState(
 
   // ---- redemption
 
-  /** Whether {@code userId} may redeem {@code code} on an order of {@code orderAmount} now. */
+  /**
+   * Whether {@code userId} may redeem {@code code} on an order of {@code orderAmount} now, the user
+   * being in no audience.
+   */
   public RedemptionAttempt redeem(String code, String userId, double orderAmount, Instant now) {
+    return redeem(code, userId, orderAmount, List.of(), now);
+  }
+
+  /**
+   * Whether {@code userId}, a member of {@code memberships} now, may redeem {@code code} on an
+   * order of {@code orderAmount} now.
+   */
+  public RedemptionAttempt redeem(
+      String code, String userId, double orderAmount, List<String> memberships, Instant now) {
     Voucher voucher = vouchers.get(code);
     if (voucher == null || !voucher.claimed()) {
       return RedemptionAttempt.refused(RedemptionRefusal.UNKNOWN_CODE);
@@ -190,6 +237,9 @@ public record CampaignState(
     }
     if (!campaign.active()) {
       return RedemptionAttempt.refused(RedemptionRefusal.CAMPAIGN_INACTIVE);
+    }
+    if (campaign.eligibleAudience() != null && !memberships.contains(campaign.eligibleAudience())) {
+      return RedemptionAttempt.refused(RedemptionRefusal.NOT_ELIGIBLE);
     }
     if (orderAmount < voucher.minimumOrderAmount()) {
       return RedemptionAttempt.refused(RedemptionRefusal.BELOW_MINIMUM_ORDER);
@@ -259,6 +309,17 @@ public record CampaignState(
     if (event instanceof TransitionConsidered considered) {
       return applyConsidered(considered);
     }
+    if (event instanceof OccasionConsidered considered) {
+      Occasion occasion = considered.occasion();
+      Participant before = participants.get(occasion.userId());
+      return applyDecision(
+          (before == null ? Participant.first(occasion.userId()) : before)
+              .consideredAt(considered.offset()),
+          occasion.at(),
+          considered.offset(),
+          considered.outcome(),
+          considered.voucher());
+    }
     if (event instanceof VoucherCodeConfirmed confirmed) {
       return withVoucher(vouchers.get(confirmed.code()).withClaim());
     }
@@ -288,21 +349,32 @@ public record CampaignState(
   private CampaignState applyConsidered(TransitionConsidered considered) {
     SegmentTransition transition = considered.transition();
     Participant before = participants.get(transition.userId());
-    Participant participant =
-        (before == null ? Participant.first(transition.userId()) : before).considered(transition);
-    CampaignCounts newCounts = counts.withOutcome(considered.outcome());
+    return applyDecision(
+        (before == null ? Participant.first(transition.userId()) : before).considered(transition),
+        transition.at(),
+        considered.offset(),
+        considered.outcome(),
+        considered.voucher());
+  }
+
+  /**
+   * A decision about {@code participant} (already marked as considered) on an occasion dated {@code
+   * at} at journal {@code offset}: counted, and for the treatment or control group an assignment
+   * with its conversion window and, when issued, its voucher.
+   */
+  private CampaignState applyDecision(
+      Participant participant, Instant at, long offset, Outcome outcome, Voucher voucher) {
+    CampaignCounts newCounts = counts.withOutcome(outcome);
     Map<String, Voucher> newVouchers = vouchers;
     CampaignGroup group =
-        switch (considered.outcome()) {
+        switch (outcome) {
           case ISSUED -> CampaignGroup.TREATMENT;
           case CONTROL -> CampaignGroup.CONTROL;
           default -> null;
         };
     if (group != null) {
       ConversionWindow window =
-          new ConversionWindow(
-              considered.offset(), transition.at().plus(DAY.multipliedBy(campaign.validityDays())));
-      Voucher voucher = considered.voucher();
+          new ConversionWindow(offset, at.plus(DAY.multipliedBy(campaign.validityDays())));
       if (participant.group() == null) {
         newCounts = newCounts.withNewUserIn(group);
       }
@@ -318,7 +390,7 @@ public record CampaignState(
         createdAt,
         updatedAt,
         newVouchers,
-        ChunkedMap.with(participants, transition.userId(), participant),
+        ChunkedMap.with(participants, participant.userId(), participant),
         newCounts);
   }
 

@@ -10,10 +10,31 @@ import java.util.Objects;
  * cost the campaign pays (counted as discount; 0 when not known). {@code maxDiscount} caps a
  * percentage's discount.
  */
-public record Offer(OfferType type, double value, Double maxDiscount) {
+public record Offer(
+    OfferType type, double value, Double maxDiscount, Boolean freeShipping, Double shippingCost) {
 
   public Offer {
     Objects.requireNonNull(type, "type");
+    // Offers journaled before a discount could come with free shipping have neither.
+    freeShipping = Boolean.TRUE.equals(freeShipping) ? Boolean.TRUE : null;
+  }
+
+  /** An offer of one kind alone. */
+  public Offer(OfferType type, double value, Double maxDiscount) {
+    this(type, value, maxDiscount, null, null);
+  }
+
+  /**
+   * The same discount with free shipping too ("$20 off and free shipping"), which costs the
+   * campaign {@code shippingCost} (null when not known).
+   */
+  public Offer withFreeShipping(Double cost) {
+    return new Offer(type, value, maxDiscount, Boolean.TRUE, cost);
+  }
+
+  /** Whether the order ships for free: a free-shipping offer, or a discount that adds it. */
+  public boolean shipsFree() {
+    return type == OfferType.FREE_SHIPPING || Boolean.TRUE.equals(freeShipping);
   }
 
   public static Offer percent(double percent, Double maxDiscount) {
@@ -52,6 +73,16 @@ public record Offer(OfferType type, double value, Double maxDiscount) {
         }
       }
     }
+    if (freeShipping != null && type == OfferType.FREE_SHIPPING) {
+      problems.add(at + ".freeShipping adds free shipping to percent and fixed_amount offers only");
+    }
+    if (shippingCost != null) {
+      if (freeShipping == null) {
+        problems.add(at + ".shippingCost applies with freeShipping only");
+      } else if (!Double.isFinite(shippingCost) || shippingCost < 0) {
+        problems.add(at + ".shippingCost (the shipping cost) must not be negative");
+      }
+    }
     if (maxDiscount != null) {
       if (type != OfferType.PERCENT) {
         problems.add(at + ".maxDiscount applies to percent offers only");
@@ -73,7 +104,7 @@ public record Offer(OfferType type, double value, Double maxDiscount) {
           case FIXED_AMOUNT -> Math.min(value, orderAmount);
           case FREE_SHIPPING -> value;
         };
-    return roundToCents(Math.max(0, discount));
+    return roundToCents(Math.max(0, discount) + addedShippingCost());
   }
 
   /**
@@ -81,10 +112,17 @@ public record Offer(OfferType type, double value, Double maxDiscount) {
    * when the voucher is issued; infinite for a percentage without a cap.
    */
   public double mostItCanCost() {
-    return switch (type) {
-      case PERCENT -> maxDiscount == null ? Double.POSITIVE_INFINITY : maxDiscount;
-      case FIXED_AMOUNT, FREE_SHIPPING -> value;
-    };
+    double most =
+        switch (type) {
+          case PERCENT -> maxDiscount == null ? Double.POSITIVE_INFINITY : maxDiscount;
+          case FIXED_AMOUNT, FREE_SHIPPING -> value;
+        };
+    return most + addedShippingCost();
+  }
+
+  /** What the free shipping a discount adds costs the campaign: counted as discount. */
+  private double addedShippingCost() {
+    return freeShipping != null && shippingCost != null ? shippingCost : 0;
   }
 
   static double roundToCents(double amount) {

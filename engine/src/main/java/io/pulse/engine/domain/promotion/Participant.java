@@ -11,7 +11,9 @@ import java.util.OptionalLong;
  * One user as a campaign knows them: the transitions it has considered (by their per-user sequence,
  * which the engine numbers in journal order, so a redelivered transition is recognised), how often
  * the user was assigned a voucher or the control group, the group, the conversion windows the
- * assignments opened, whether the user converted, and the user's codes.
+ * assignments opened, whether the user converted, the user's codes, and the journal offset of the
+ * last other occasion considered ({@code lastOffset}, 0 for none: a user's occasions reach the
+ * campaign in journal order, so a redelivered one is recognised by an offset not above it).
  */
 public record Participant(
     String userId,
@@ -21,7 +23,8 @@ public record Participant(
     CampaignGroup group,
     List<ConversionWindow> windows,
     boolean converted,
-    List<String> codes) {
+    List<String> codes,
+    long lastOffset) {
 
   public Participant {
     Objects.requireNonNull(userId, "userId");
@@ -31,8 +34,30 @@ public record Participant(
     codes = codes == null ? List.of() : List.copyOf(codes);
   }
 
+  /** A participant without other occasions considered, as kept before there were any. */
+  public Participant(
+      String userId,
+      long lastSequence,
+      List<String> unsequencedTransitionIds,
+      int assignments,
+      CampaignGroup group,
+      List<ConversionWindow> windows,
+      boolean converted,
+      List<String> codes) {
+    this(
+        userId,
+        lastSequence,
+        unsequencedTransitionIds,
+        assignments,
+        group,
+        windows,
+        converted,
+        codes,
+        0);
+  }
+
   public static Participant first(String userId) {
-    return new Participant(userId, -1, List.of(), 0, null, List.of(), false, List.of());
+    return new Participant(userId, -1, List.of(), 0, null, List.of(), false, List.of(), 0);
   }
 
   /**
@@ -70,12 +95,31 @@ public record Participant(
           group,
           windows,
           converted,
-          codes);
+          codes,
+          lastOffset);
     }
     List<String> ids = new ArrayList<>(unsequencedTransitionIds);
     ids.add(transition.id());
     return new Participant(
-        userId, lastSequence, ids, assignments, group, windows, converted, codes);
+        userId, lastSequence, ids, assignments, group, windows, converted, codes, lastOffset);
+  }
+
+  /** Whether the occasion found at journal {@code offset} was considered before. */
+  public boolean hasConsideredAt(long offset) {
+    return offset <= lastOffset;
+  }
+
+  Participant consideredAt(long offset) {
+    return new Participant(
+        userId,
+        lastSequence,
+        unsequencedTransitionIds,
+        assignments,
+        group,
+        windows,
+        converted,
+        codes,
+        Math.max(lastOffset, offset));
   }
 
   /** Assigned to {@code assigned} (kept if already in a group), with a voucher code or none. */
@@ -94,7 +138,8 @@ public record Participant(
         group == null ? assigned : group,
         newWindows,
         converted,
-        newCodes);
+        newCodes,
+        lastOffset);
   }
 
   Participant withCodeReplaced(String code, String newCode) {
@@ -108,12 +153,21 @@ public record Participant(
         group,
         windows,
         converted,
-        newCodes);
+        newCodes,
+        lastOffset);
   }
 
   Participant withConversion() {
     return new Participant(
-        userId, lastSequence, unsequencedTransitionIds, assignments, group, windows, true, codes);
+        userId,
+        lastSequence,
+        unsequencedTransitionIds,
+        assignments,
+        group,
+        windows,
+        true,
+        codes,
+        lastOffset);
   }
 
   /** Whether a purchase at journal {@code offset}, dated {@code at}, is this user's conversion. */

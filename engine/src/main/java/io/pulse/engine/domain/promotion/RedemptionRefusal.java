@@ -10,6 +10,7 @@ public enum RedemptionRefusal {
   ALREADY_REDEEMED,
   EXPIRED,
   CAMPAIGN_INACTIVE,
+  NOT_ELIGIBLE,
   BELOW_MINIMUM_ORDER;
 
   public String wireName() {

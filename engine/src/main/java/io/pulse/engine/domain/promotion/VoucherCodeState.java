@@ -17,16 +17,21 @@ public record VoucherCodeState(CodeClaimed claim) implements PromotionJournaled 
    * voucher's (a retried claim) or another's (check {@link #grants}).
    */
   public Optional<CodeClaimed> claimFor(
-      String code, String campaignId, String userId, String transitionId, Instant now) {
+      String code,
+      String tenant,
+      String campaignId,
+      String userId,
+      String transitionId,
+      Instant now) {
     if (claim != null) {
       return Optional.empty();
     }
-    return Optional.of(new CodeClaimed(code, campaignId, userId, transitionId, now));
+    return Optional.of(new CodeClaimed(code, campaignId, userId, transitionId, now, tenant));
   }
 
-  /** Whether the code belongs to the voucher a campaign issued for a transition. */
-  public boolean grants(String campaignId, String transitionId) {
-    return claim != null && claim.isFor(campaignId, transitionId);
+  /** Whether the code belongs to the voucher a tenant's campaign issued for a transition. */
+  public boolean grants(String tenant, String campaignId, String transitionId) {
+    return claim != null && claim.isFor(tenant, campaignId, transitionId);
   }
 
   public VoucherCodeState apply(CodeClaimed claimed) {

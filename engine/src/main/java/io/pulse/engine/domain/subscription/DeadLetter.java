@@ -1,6 +1,10 @@
 package io.pulse.engine.domain.subscription;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.pulse.engine.domain.AudienceTransition;
 import io.pulse.engine.domain.SegmentTransition;
+import io.pulse.engine.domain.Transition;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -11,7 +15,16 @@ import java.util.Objects;
  */
 public record DeadLetter(
     long offset,
-    SegmentTransition transition,
+    // Typed: dead letters journaled before audiences existed hold a model's transition untyped.
+    @JsonTypeInfo(
+            use = JsonTypeInfo.Id.NAME,
+            property = "kind",
+            defaultImpl = SegmentTransition.class)
+        @JsonSubTypes({
+          @JsonSubTypes.Type(value = SegmentTransition.class, name = "segment"),
+          @JsonSubTypes.Type(value = AudienceTransition.class, name = "audience")
+        })
+        Transition transition,
     int attempts,
     String lastError,
     Instant failedAt,

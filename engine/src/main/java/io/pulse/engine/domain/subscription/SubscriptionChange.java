@@ -36,6 +36,16 @@ public sealed interface SubscriptionChange extends CborSerializable {
   /** The operator asked to redeliver every dead letter. */
   record RedeliveryRequested(Instant at) implements SubscriptionChange {}
 
+  /**
+   * The secret is stored anew as {@code secret}: sealed under the current key, replacing a plain
+   * one or one sealed under a key being rotated out.
+   */
+  record SecretResealed(String secret, Instant at) implements SubscriptionChange {
+    public SecretResealed {
+      Objects.requireNonNull(secret, "secret");
+    }
+  }
+
   /** The operator asked to deliver again every transition from {@code fromOffset} on. */
   record ReplayRequested(long fromOffset, Instant at) implements SubscriptionChange {}
 }

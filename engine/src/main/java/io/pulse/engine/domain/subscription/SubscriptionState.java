@@ -86,6 +86,18 @@ public record SubscriptionState(
           deadLetters.stream().filter(letter -> letter.offset() != done.offset()).toList(),
           deadLettersDropped);
     }
+    if (change instanceof SubscriptionChange.SecretResealed resealed) {
+      // The run under way keeps the value it started with, which still opens while the previous
+      // key is configured; the next run (at the latest the restart that drops that key) signs
+      // with this one.
+      return new SubscriptionState(
+          subscription == null ? null : subscription.withStoredSecret(resealed.secret()),
+          deleted,
+          deliveredOffset,
+          generation,
+          deadLetters,
+          deadLettersDropped);
+    }
     if (change instanceof SubscriptionChange.RedeliveryRequested) {
       return new SubscriptionState(
           subscription,

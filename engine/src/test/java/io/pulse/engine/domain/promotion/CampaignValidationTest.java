@@ -5,6 +5,9 @@ import static io.pulse.engine.domain.promotion.Promotions.loyalty;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pulse.engine.domain.InputLimits;
+import io.pulse.engine.domain.ScoringModels;
+import io.pulse.engine.domain.audience.EventMatch;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +17,7 @@ class CampaignValidationTest {
 
   @Test
   void theLoyaltyCampaignIsValid() {
-    assertEquals(List.of(), loyalty().problems());
+    assertEquals(List.of(), loyalty().problems(InputLimits.DEFAULTS));
   }
 
   @Test
@@ -36,7 +39,7 @@ class CampaignValidationTest {
             101,
             true);
 
-    List<String> problems = broken.problems();
+    List<String> problems = broken.problems(InputLimits.DEFAULTS);
 
     List<String> fields =
         List.of(
@@ -71,7 +74,7 @@ class CampaignValidationTest {
 
     assertEquals(
         List.of("trigger is required", "offer is required unless tiers give an offer per band"),
-        empty.problems());
+        empty.problems(InputLimits.DEFAULTS));
   }
 
   @Test
@@ -88,7 +91,7 @@ class CampaignValidationTest {
             "offer.maxDiscount is required for a percent offer when budget.maxDiscount is set",
             "tiers.high.maxDiscount is required for a percent offer when budget.maxDiscount is"
                 + " set"),
-        uncapped.problems());
+        uncapped.problems(InputLimits.DEFAULTS));
   }
 
   @Test
@@ -99,7 +102,7 @@ class CampaignValidationTest {
             Trigger.entered("engagement", "high", "medium"),
             null,
             Map.of("high", Offer.percent(20, null), "medium", Offer.percent(10, null)));
-    assertEquals(List.of(), entered.problems());
+    assertEquals(List.of(), entered.problems(InputLimits.DEFAULTS));
 
     Campaign exited =
         Promotions.withOffers(
@@ -109,15 +112,19 @@ class CampaignValidationTest {
             Map.of("high", Offer.percent(20, null)));
     assertEquals(
         List.of("tiers.high can never apply: a user exited [high] never enters 'high'"),
-        exited.problems());
+        exited.problems(InputLimits.DEFAULTS));
   }
 
   @Test
   void datesAreOptionalButOrdered() {
-    assertEquals(List.of(), Promotions.withDates(loyalty(), T0, null).problems());
-    assertEquals(List.of(), Promotions.withDates(loyalty(), null, T0).problems());
     assertEquals(
-        List.of(), Promotions.withDates(loyalty(), T0, T0.plus(Duration.ofSeconds(1))).problems());
+        List.of(), Promotions.withDates(loyalty(), T0, null).problems(InputLimits.DEFAULTS));
+    assertEquals(
+        List.of(), Promotions.withDates(loyalty(), null, T0).problems(InputLimits.DEFAULTS));
+    assertEquals(
+        List.of(),
+        Promotions.withDates(loyalty(), T0, T0.plus(Duration.ofSeconds(1)))
+            .problems(InputLimits.DEFAULTS));
   }
 
   @Test
@@ -133,5 +140,62 @@ class CampaignValidationTest {
     assertEquals(
         List.of("offer.value must be a finite number"),
         Offer.percent(Double.NaN, null).problems("offer"));
+  }
+
+  @Test
+  void amountsBeyondTheLargestAmountAreProblems() {
+    Campaign campaign = loyalty();
+    Campaign beyond =
+        Promotions.withMinimumOrder(
+            Promotions.with(
+                Promotions.withOffers(
+                    campaign,
+                    campaign.trigger(),
+                    Offer.percent(10, 1e308),
+                    Map.of("high", Offer.freeShipping(2e9))),
+                new Budget(null, 1e12)),
+            1e10);
+
+    assertEquals(
+        List.of(
+            "offer.maxDiscount must be a number from 0 to 1000000000",
+            "tiers.high.value must be a number from 0 to 1000000000",
+            "budget.maxDiscount must be a number from 0 to 1000000000",
+            "minimumOrderAmount must be a number from 0 to 1000000000"),
+        beyond.problems(InputLimits.DEFAULTS));
+    assertEquals(
+        List.of(),
+        Promotions.withMinimumOrder(
+                Promotions.withOffers(
+                    campaign, campaign.trigger(), Offer.fixedAmount(1e9), Map.of()),
+                1e9)
+            .problems(InputLimits.DEFAULTS));
+  }
+
+  @Test
+  void tiersNeedABandTriggerAndAnEligibleAudienceMustBeAnAudiencesId() {
+    Campaign onComplaints =
+        Promotions.on(
+            Promotions.withOffers(
+                loyalty(),
+                loyalty().trigger(),
+                Offer.percent(10, null),
+                Map.of("high", Offer.fixedAmount(5))),
+            Trigger.event(new EventMatch("support_contact", List.of())),
+            "not an id!");
+
+    assertEquals(
+        List.of(
+            "tiers give an offer per band: they apply to a band trigger only",
+            "eligibleAudience must be an audience's id"),
+        onComplaints.problems(InputLimits.DEFAULTS));
+    assertEquals(
+        List.of(),
+        Promotions.on(loyalty(), loyalty().trigger(), "vip").problems(InputLimits.DEFAULTS));
+    assertEquals(
+        List.of(),
+        Promotions.on(loyalty(), Trigger.audience("cart-abandoners", TriggerDirection.EXITED), null)
+            .problemsAgainst(ScoringModels.of()),
+        "an audience trigger names no model");
   }
 }

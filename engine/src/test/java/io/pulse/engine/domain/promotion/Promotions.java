@@ -144,6 +144,26 @@ final class Promotions {
         c.active());
   }
 
+  /** {@code c} firing on {@code trigger}, redeemable by members of {@code eligibleAudience}. */
+  static Campaign on(Campaign c, Trigger trigger, String eligibleAudience) {
+    return new Campaign(
+        c.id(),
+        c.name(),
+        trigger,
+        c.offer(),
+        c.tiers(),
+        c.codePattern(),
+        c.perUserLimit(),
+        c.budget(),
+        c.validityDays(),
+        c.startsAt(),
+        c.endsAt(),
+        c.minimumOrderAmount(),
+        c.controlGroupPercent(),
+        c.active(),
+        eligibleAudience);
+  }
+
   /** The {@code n}th transition of {@code user} in engagement, from one band to another. */
   static SegmentTransition transition(String user, int n, String from, String to, Instant at) {
     return new SegmentTransition(
@@ -201,6 +221,30 @@ final class Promotions {
         apply(state.confirm(considered.voucher().code()).orElseThrow());
       }
       return considered;
+    }
+
+    /**
+     * Offers an occasion found at journal {@code at} as the projection does; null when it was a
+     * redelivery.
+     */
+    OccasionConsidered offer(Occasion occasion, long at) {
+      if (state.hasConsidered(occasion, at)) {
+        return null;
+      }
+      OccasionConsidered considered = state.decide(occasion, at, now, random);
+      apply(considered);
+      if (considered.voucher() != null) {
+        apply(state.confirm(considered.voucher().code()).orElseThrow());
+      }
+      return considered;
+    }
+
+    RedemptionAttempt redeem(String code, String user, double orderAmount, List<String> audiences) {
+      RedemptionAttempt attempt = state.redeem(code, user, orderAmount, audiences, now);
+      if (attempt.succeeded()) {
+        apply(attempt.redeemed());
+      }
+      return attempt;
     }
 
     Outcome outcomeOf(SegmentTransition transition) {

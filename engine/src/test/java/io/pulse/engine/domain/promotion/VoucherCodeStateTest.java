@@ -15,15 +15,20 @@ class VoucherCodeStateTest {
   void aFreeCodeIsClaimedOnceAndThenOnlyGrantsTheSameVoucher() {
     CodeClaimed claimed =
         VoucherCodeState.FREE
-            .claimFor("VIP-ABCDEF", "loyalty", "ann", "ann:engagement:3", T0)
+            .claimFor("VIP-ABCDEF", "acme", "loyalty", "ann", "ann:engagement:3", T0)
             .orElseThrow();
     VoucherCodeState state = VoucherCodeState.FREE.apply(claimed);
 
-    assertTrue(state.grants("loyalty", "ann:engagement:3"), "a retried claim is granted");
-    assertTrue(state.claimFor("VIP-ABCDEF", "loyalty", "ann", "ann:engagement:3", T0).isEmpty());
-    assertFalse(state.grants("winter", "ann:engagement:3"), "another campaign's voucher");
-    assertFalse(state.grants("loyalty", "bob:engagement:1"), "another voucher of the campaign");
-    assertFalse(VoucherCodeState.FREE.grants("loyalty", "ann:engagement:3"));
+    assertTrue(state.grants("acme", "loyalty", "ann:engagement:3"), "a retried claim is granted");
+    assertTrue(
+        state.claimFor("VIP-ABCDEF", "acme", "loyalty", "ann", "ann:engagement:3", T0).isEmpty());
+    assertFalse(state.grants("acme", "winter", "ann:engagement:3"), "another campaign's voucher");
+    assertFalse(
+        state.grants("acme", "loyalty", "bob:engagement:1"), "another voucher of the campaign");
+    assertFalse(
+        state.grants("globex", "loyalty", "ann:engagement:3"),
+        "the same campaign id and transition id of another tenant are another voucher");
+    assertFalse(VoucherCodeState.FREE.grants("acme", "loyalty", "ann:engagement:3"));
   }
 
   @Test

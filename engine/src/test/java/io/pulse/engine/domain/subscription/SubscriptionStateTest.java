@@ -164,4 +164,30 @@ class SubscriptionStateTest {
     assertEquals("****", shortSecret.maskedSecret());
     assertEquals(TransitionFilter.ANY, shortSecret.filter());
   }
+
+  @Test
+  void aResealedSecretReplacesTheStoredOneAndKeepsEverythingElse() {
+    // given a subscription with a dead letter, delivered up to 50
+    SubscriptionState before =
+        created(10)
+            .apply(new SubscriptionChange.DeliveredUpTo(50))
+            .apply(new SubscriptionChange.DeadLettered(letter(12), 100));
+
+    // when its secret is sealed anew
+    SubscriptionState after =
+        before.apply(new SubscriptionChange.SecretResealed("pulse-sealed:v1:new", T0));
+
+    // then only the stored secret changed
+    assertEquals("pulse-sealed:v1:new", after.subscription().secret());
+    assertEquals(
+        new SubscriptionState(
+            SUBSCRIPTION.withStoredSecret("pulse-sealed:v1:new"),
+            false,
+            50,
+            before.generation(),
+            before.deadLetters(),
+            0),
+        after);
+    assertEquals("****cret", after.subscription().maskedSecret());
+  }
 }

@@ -1,0 +1,350 @@
+package io.pulse.engine.domain.audience;
+
+import io.pulse.engine.domain.AudienceForgotten;
+import io.pulse.engine.domain.AudienceReevaluated;
+import io.pulse.engine.domain.AudienceTransition;
+import io.pulse.engine.domain.BehaviouralEvent;
+import io.pulse.engine.domain.CustomerMetrics;
+import io.pulse.engine.domain.EngagementChange;
+import io.pulse.engine.domain.TransitionCause;
+import io.pulse.engine.domain.profile.Traits;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * One user's audiences: the standing in each, and {@code asOf}, the last moment they were decided
+ * at. Pure: every method returns the changes to journal and a new instance.
+ */
+public record UserAudiences(Instant asOf, Map<String, AudienceStanding> standings) {
+
+  public static final UserAudiences NONE = new UserAudiences(null, Map.of());
+
+  public UserAudiences {
+    standings = standings == null ? Map.of() : Map.copyOf(standings);
+  }
+
+  /** The audiences the user is a member of, by id. */
+  public List<String> memberships() {
+    return new TreeMap<>(standings)
+        .values().stream()
+            .filter(AudienceStanding::member)
+            .map(AudienceStanding::audience)
+            .toList();
+  }
+
+  public boolean member(String audience) {
+    AudienceStanding standing = standings.get(audience);
+    return standing != null && standing.member();
+  }
+
+  public Optional<AudienceStanding> standing(String audience) {
+    return Optional.ofNullable(standings.get(audience));
+  }
+
+  /** Whether the user's standing in {@code audience} reflects its current definition. */
+  public boolean evaluatedUnder(Audience audience) {
+    AudienceStanding standing = standings.get(audience.id());
+    if (standing == null) {
+      return audience.settledBy(asOf);
+    }
+    return standing.version() >= audience.version();
+  }
+
+  /**
+   * What an event arriving at {@code now} does to the behaviour conditions of {@code audiences}. An
+   * event already older than a window when it arrives is not counted in it.
+   */
+  public static List<AudienceHit> hits(BehaviouralEvent event, Audiences audiences, Instant now) {
+    List<AudienceHit> hits = new ArrayList<>(0);
+    for (Audience audience : audiences.all()) {
+      for (AudienceCondition condition : audience.behaviours()) {
+        if (condition instanceof AudienceCondition.EventWindow window) {
+          if (window.event().matches(event)
+              && event.timestamp().isAfter(now.minus(window.within()))) {
+            hits.add(
+                new AudienceHit(
+                    audience.id(),
+                    audience.version(),
+                    window.slot(),
+                    AudienceHit.Kind.WINDOW,
+                    window.keeps()));
+          }
+        } else if (condition instanceof AudienceCondition.NotFollowedBy absence) {
+          if (absence.first().matches(event)) {
+            hits.add(
+                new AudienceHit(
+                    audience.id(), audience.version(), absence.slot(), AudienceHit.Kind.START, 0));
+          } else if (absence.then().matches(event)) {
+            hits.add(
+                new AudienceHit(
+                    audience.id(), audience.version(), absence.slot(), AudienceHit.Kind.FOLLOW, 0));
+          }
+        }
+      }
+    }
+    return hits;
+  }
+
+  /** With the hits of an event dated {@code eventAt}, decided at {@code decidedAt}. */
+  public UserAudiences withHits(List<AudienceHit> hits, Instant eventAt, Instant decidedAt) {
+    if (hits.isEmpty()) {
+      return decidedAt == null ? this : at(decidedAt);
+    }
+    Map<String, AudienceStanding> next = new HashMap<>(standings);
+    for (AudienceHit hit : hits) {
+      AudienceStanding held = next.get(hit.audience());
+      if (held == null || held.version() < hit.version()) {
+        held = AudienceStanding.fresh(hit.audience(), hit.version());
+      }
+      next.put(hit.audience(), held.with(hit, eventAt));
+    }
+    return new UserAudiences(later(asOf, decidedAt), next);
+  }
+
+  /** One round of decisions at one moment: the transitions it makes and the audiences after. */
+  public record Round(UserAudiences audiences, List<EngagementChange> changes) {}
+
+  /**
+   * Decides every audience at {@code at}, in reference order; each changed membership is a
+   * transition with {@code cause}, dated {@code at}.
+   */
+  public Round decide(
+      Audiences audiences, UserFacts facts, Instant at, TransitionCause cause, String userId) {
+    Map<String, AudienceStanding> next = new HashMap<>(standings);
+    List<EngagementChange> changes = new ArrayList<>(0);
+    Map<String, Boolean> decided = new HashMap<>();
+    for (Audience audience : audiences.ordered()) {
+      AudienceStanding standing = next.get(audience.id());
+      if (standing == null) {
+        standing = AudienceStanding.fresh(audience.id(), audience.version());
+      }
+      boolean member = audience.condition().test(facts(facts, standing, decided), at);
+      decided.put(audience.id(), member);
+      if (member != standing.member()) {
+        AudienceTransition transition =
+            new AudienceTransition(
+                AudienceTransition.idFor(userId, audience.id(), standing.transitions() + 1),
+                userId,
+                audience.id(),
+                standing.member() ? AudienceTransition.MEMBER : null,
+                member ? AudienceTransition.MEMBER : null,
+                at,
+                cause,
+                audience.version());
+        changes.add(transition);
+        standing = standing.follow(transition);
+      }
+      next.put(audience.id(), standing);
+    }
+    if (audiences.isEmpty()) {
+      return new Round(this, changes);
+    }
+    return new Round(new UserAudiences(later(asOf, at), next), changes);
+  }
+
+  /**
+   * The rounds time alone makes between {@code asOf} and {@code until}: at each moment a window or
+   * a wait runs out, a date passes or decay crosses a threshold, the audiences are decided again,
+   * and each changed membership is a transition dated at that moment.
+   */
+  public Round catchUp(Audiences audiences, UserFacts facts, Instant until, String userId) {
+    UserAudiences state = this;
+    List<EngagementChange> changes = new ArrayList<>(0);
+    if (asOf == null || audiences.isEmpty()) {
+      return new Round(state, changes);
+    }
+    Instant at = asOf;
+    // Bounded: each round moves strictly forward, and a user's moments are finite.
+    for (int rounds = 0; rounds < 10_000; rounds++) {
+      Optional<Instant> next = state.nextChange(audiences, facts, at);
+      if (next.isEmpty() || next.get().isAfter(until)) {
+        break;
+      }
+      Round round = state.decide(audiences, facts, next.get(), TransitionCause.TIME, userId);
+      changes.addAll(round.changes());
+      state = round.audiences();
+      at = next.get();
+    }
+    return new Round(state, changes);
+  }
+
+  /** The first moment after {@code now} at which some membership may change with no event. */
+  public Optional<Instant> nextChange(Audiences audiences, UserFacts facts, Instant now) {
+    Optional<Instant> next = Optional.empty();
+    Map<String, Boolean> held = new HashMap<>();
+    standings.forEach((id, standing) -> held.put(id, standing.member()));
+    for (Audience audience : audiences.ordered()) {
+      AudienceStanding standing = standings.get(audience.id());
+      if (standing == null) {
+        standing = AudienceStanding.fresh(audience.id(), audience.version());
+      }
+      Optional<Instant> candidate =
+          audience.condition().nextChange(facts(facts, standing, held), now);
+      if (candidate.isPresent() && (next.isEmpty() || candidate.get().isBefore(next.get()))) {
+        next = candidate;
+      }
+    }
+    return next;
+  }
+
+  /**
+   * The standing in {@code audience} rebuilt from the user's accepted {@code history} under its
+   * current definition, decided at {@code now}: a change of membership is a transition caused by
+   * the definition change.
+   */
+  public Round reevaluate(
+      Audience audience,
+      List<BehaviouralEvent> history,
+      UserFacts facts,
+      Instant now,
+      String userId) {
+    AudienceStanding held = standings.get(audience.id());
+    AudienceStanding rebuilt =
+        new AudienceStanding(
+            audience.id(),
+            audience.version(),
+            held != null && held.member(),
+            held == null ? 0 : held.transitions(),
+            List.of());
+    Audiences only = Audiences.of(audience);
+    for (BehaviouralEvent event : history) {
+      for (AudienceHit hit : hits(event, only, now)) {
+        rebuilt = rebuilt.with(hit, event.timestamp());
+      }
+    }
+    List<EngagementChange> changes = new ArrayList<>(2);
+    AudienceReevaluated reevaluated = new AudienceReevaluated(rebuilt, now);
+    changes.add(reevaluated);
+    UserAudiences state = apply(reevaluated);
+    Map<String, Boolean> memberships = new HashMap<>();
+    state.standings.forEach((id, standing) -> memberships.put(id, standing.member()));
+    boolean member = audience.condition().test(facts(facts, rebuilt, memberships), now);
+    if (member != rebuilt.member()) {
+      AudienceTransition transition =
+          new AudienceTransition(
+              AudienceTransition.idFor(userId, audience.id(), rebuilt.transitions() + 1),
+              userId,
+              audience.id(),
+              rebuilt.member() ? AudienceTransition.MEMBER : null,
+              member ? AudienceTransition.MEMBER : null,
+              now,
+              TransitionCause.DEFINITION_CHANGE,
+              audience.version());
+      changes.add(transition);
+      state = state.apply(transition);
+    }
+    return new Round(state, changes);
+  }
+
+  /** A deleted audience: a member leaves it, then its standing goes. */
+  public Round forget(String audience, Instant now, String userId) {
+    AudienceStanding held = standings.get(audience);
+    if (held == null) {
+      return new Round(this, List.of());
+    }
+    List<EngagementChange> changes = new ArrayList<>(2);
+    UserAudiences state = this;
+    if (held.member()) {
+      AudienceTransition transition =
+          new AudienceTransition(
+              AudienceTransition.idFor(userId, audience, held.transitions() + 1),
+              userId,
+              audience,
+              AudienceTransition.MEMBER,
+              null,
+              now,
+              TransitionCause.DEFINITION_CHANGE,
+              held.version());
+      changes.add(transition);
+      state = state.apply(transition);
+    }
+    AudienceForgotten forgotten = new AudienceForgotten(audience, now);
+    changes.add(forgotten);
+    return new Round(state.apply(forgotten), changes);
+  }
+
+  public UserAudiences apply(AudienceTransition transition) {
+    Map<String, AudienceStanding> next = new HashMap<>(standings);
+    AudienceStanding held = next.get(transition.audience());
+    if (held == null) {
+      held = AudienceStanding.fresh(transition.audience(), transition.audienceVersion());
+    }
+    next.put(transition.audience(), held.follow(transition));
+    return new UserAudiences(later(asOf, transition.at()), next);
+  }
+
+  public UserAudiences apply(AudienceReevaluated reevaluated) {
+    Map<String, AudienceStanding> next = new HashMap<>(standings);
+    next.put(reevaluated.standing().audience(), reevaluated.standing());
+    return new UserAudiences(later(asOf, reevaluated.at()), next);
+  }
+
+  public UserAudiences apply(AudienceForgotten forgotten) {
+    Map<String, AudienceStanding> next = new HashMap<>(standings);
+    next.remove(forgotten.audience());
+    return new UserAudiences(later(asOf, forgotten.at()), next);
+  }
+
+  /** The same audiences, decided as of {@code at} if that is later. */
+  public UserAudiences at(Instant at) {
+    Instant later = later(asOf, at);
+    return later == asOf ? this : new UserAudiences(later, standings);
+  }
+
+  private static Instant later(Instant held, Instant at) {
+    if (at == null) {
+      return held;
+    }
+    return held == null || at.isAfter(held) ? at : held;
+  }
+
+  private static Facts facts(
+      UserFacts facts, AudienceStanding standing, Map<String, Boolean> memberships) {
+    return new Facts() {
+      @Override
+      public Traits traits() {
+        return facts.traits();
+      }
+
+      @Override
+      public CustomerMetrics metrics() {
+        return facts.metrics();
+      }
+
+      @Override
+      public Optional<Double> score(String model, Instant at) {
+        return facts.score(model, at);
+      }
+
+      @Override
+      public Optional<String> band(String model, double score) {
+        return facts.band(model, score);
+      }
+
+      @Override
+      public List<Double> bandFloors(String model) {
+        return facts.bandFloors(model);
+      }
+
+      @Override
+      public Optional<Instant> scoreReaches(String model, double score, Instant at) {
+        return facts.scoreReaches(model, score, at);
+      }
+
+      @Override
+      public boolean member(String audience) {
+        return Boolean.TRUE.equals(memberships.get(audience));
+      }
+
+      @Override
+      public Behaviour behaviour(int slot) {
+        return standing.behaviour(slot);
+      }
+    };
+  }
+}
