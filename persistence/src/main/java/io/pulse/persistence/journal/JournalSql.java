@@ -159,34 +159,29 @@ final class JournalSql {
    * One statement text whatever the batch size, so the server keeps one prepared plan, and no join
    * that a plan chosen on an empty table could make slow.
    */
+  /**
+   * A batch of events in one statement, for PostgreSQL. Parameters: every event's payload in one
+   * {@code bytea} (sent in binary), then one array per column in the order of {@link
+   * #journalColumns}, except that the payload column is two {@code int[]} arrays: where each
+   * payload starts in the first parameter (from 1) and how long it is. An array of {@code bytea}
+   * would be sent as text, every byte spelt out in hexadecimal, and parsed back by the server.
+   * Returns each event's persistence id, sequence number and ordering.
+   */
   static String insertEventsPostgres(EventJournalTableConfiguration journal) {
     EventJournalTableColumnNames j = journal.columnNames();
     String[] columns = journalColumns(j, false);
-    String[] arrayTypes = {
-      "boolean[]",
-      "varchar[]",
-      "bigint[]",
-      "varchar[]",
-      "bigint[]",
-      "varchar[]",
-      "bytea[]",
-      "int[]",
-      "varchar[]",
-      "bytea[]",
-      "int[]",
-      "varchar[]"
-    };
-    StringBuilder arrays = new StringBuilder();
-    for (String type : arrayTypes) {
-      arrays.append(arrays.length() == 0 ? "" : ", ").append("?::").append(type);
-    }
     return "INSERT INTO "
         + table(journal.tableName(), journal.schemaName())
         + " ("
         + columnList("", columns)
-        + ") SELECT * FROM UNNEST("
-        + arrays
-        + ") RETURNING "
+        + ") SELECT e.deleted, e.persistence_id, e.sequence_number, e.writer, e.write_timestamp,"
+        + " e.adapter_manifest, substring(p.payloads FROM e.payload_start FOR e.payload_length),"
+        + " e.ser_id, e.ser_manifest, e.meta_payload, e.meta_ser_id, e.meta_ser_manifest"
+        + " FROM (SELECT ?::bytea AS payloads) p, UNNEST(?::boolean[], ?::varchar[], ?::bigint[],"
+        + " ?::varchar[], ?::bigint[], ?::varchar[], ?::int[], ?::int[], ?::int[], ?::varchar[],"
+        + " ?::bytea[], ?::int[], ?::varchar[]) AS e(deleted, persistence_id, sequence_number,"
+        + " writer, write_timestamp, adapter_manifest, payload_start, payload_length, ser_id,"
+        + " ser_manifest, meta_payload, meta_ser_id, meta_ser_manifest) RETURNING "
         + quote(j.persistenceId())
         + ", "
         + quote(j.sequenceNumber())

@@ -11,22 +11,32 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.persistence.jdbc.config.BaseDaoConfig;
 import org.apache.pekko.persistence.jdbc.config.EventJournalTableConfiguration;
 import org.apache.pekko.persistence.jdbc.config.EventTagTableConfiguration;
 import org.apache.pekko.persistence.jdbc.config.JournalConfig;
 import org.apache.pekko.persistence.jdbc.journal.dao.DefaultJournalDao;
 import org.apache.pekko.persistence.jdbc.journal.dao.JournalTables.JournalPekkoSerializationRow;
 import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.QueueOfferResult;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 import scala.Tuple2;
 import scala.collection.immutable.Seq;
 import scala.collection.immutable.Set;
 import scala.concurrent.ExecutionContext;
 import scala.concurrent.Future;
+import scala.concurrent.Promise;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.jdk.javaapi.FutureConverters;
 import scala.runtime.BoxedUnit;
+import scala.util.Try;
 import slick.jdbc.JdbcBackend;
 import slick.jdbc.JdbcProfile;
 import slick.jdbc.PostgresProfile;
@@ -54,6 +64,7 @@ public class PulseJournalDao extends DefaultJournalDao {
   private final String insertTagsSql;
   private final String highestSequenceNrsSql;
   private final CoalescingLookup<Long> highestSequenceNrs;
+  private final BoundedSourceQueue<QueuedWrite> writes;
 
   public PulseJournalDao(
       JdbcBackend.JdbcDatabaseDef db,
@@ -74,6 +85,82 @@ public class PulseJournalDao extends DefaultJournalDao {
     this.highestSequenceNrs =
         new CoalescingLookup<>(
             RecoveryLookups.MAX_BATCH, RecoveryLookups.MAX_IN_FLIGHT, this::readHighestSequenceNrs);
+    BaseDaoConfig queue = journalConfig.daoConfig();
+    this.writes =
+        Source.<QueuedWrite>queue(queue.bufferSize())
+            .batchWeighted(
+                queue.batchSize(),
+                write -> (long) write.rows().size(),
+                write -> new WriteBatch().add(write),
+                WriteBatch::add)
+            .mapAsync(queue.parallelism(), this::write)
+            .toMat(Sink.ignore(), Keep.left())
+            .run(mat);
+  }
+
+  /** One entity's rows waiting for the next batch, and who waits for them to be written. */
+  private record QueuedWrite(
+      Seq<Tuple2<JournalPekkoSerializationRow, Set<String>>> rows, Promise<BoxedUnit> written) {}
+
+  /**
+   * The writes that go to the database together. The plugin's own queue concatenates immutable
+   * sequences for each write it adds, which costs time and garbage quadratic in the batch; this one
+   * appends to one list.
+   */
+  private static final class WriteBatch {
+    final List<Tuple2<JournalPekkoSerializationRow, Set<String>>> rows = new ArrayList<>();
+    final List<Promise<BoxedUnit>> waiting = new ArrayList<>();
+
+    WriteBatch add(QueuedWrite write) {
+      write.rows().foreach(rows::add);
+      waiting.add(write.written());
+      return this;
+    }
+  }
+
+  @Override
+  public Future<BoxedUnit> queueWriteJournalRows(
+      Seq<Tuple2<JournalPekkoSerializationRow, Set<String>>> rows) {
+    Promise<BoxedUnit> written = Promise.apply();
+    QueueOfferResult offered = writes.offer(new QueuedWrite(rows, written));
+    if (offered == QueueOfferResult.enqueued()) {
+      return written.future();
+    }
+    if (offered instanceof QueueOfferResult.Failure failure) {
+      return scala.concurrent.Future$.MODULE$.failed(
+          new IllegalStateException("journal write queue failed", failure.cause()));
+    }
+    // The entity's persist fails and the user's actor stops; the request is answered 503.
+    return scala.concurrent.Future$.MODULE$.failed(
+        new IllegalStateException(
+            offered == QueueOfferResult.dropped()
+                ? "the journal write queue is full ("
+                    + writes.size()
+                    + " batches waiting); see pekko-persistence-jdbc's jdbc-journal.dao buffer-size"
+                : "the journal write queue is closed"));
+  }
+
+  private CompletionStage<Done> write(WriteBatch batch) {
+    CompletableFuture<Done> finished = new CompletableFuture<>();
+    // Completed by a callback on the Scala future rather than through a CompletionStage view of
+    // it: the view runs every continuation asynchronously, on a thread of its own where the
+    // common pool has a single worker (two cores).
+    JournalSql.run(db(), connection -> inTransaction(connection, sorted(batch.rows)))
+        .onComplete(
+            (Try<BoxedUnit> result) -> {
+              for (Promise<BoxedUnit> waiting : batch.waiting) {
+                waiting.complete(result);
+              }
+              return finished.complete(Done.getInstance());
+            },
+            ec());
+    return finished;
+  }
+
+  private static List<Tuple2<JournalPekkoSerializationRow, Set<String>>> sorted(
+      List<Tuple2<JournalPekkoSerializationRow, Set<String>>> rows) {
+    rows.sort(Comparator.comparingLong(row -> row._1().sequenceNumber()));
+    return rows;
   }
 
   @Override
@@ -110,8 +197,7 @@ public class PulseJournalDao extends DefaultJournalDao {
   public Future<BoxedUnit> writeJournalRows(
       Seq<Tuple2<JournalPekkoSerializationRow, Set<String>>> batch) {
     List<Tuple2<JournalPekkoSerializationRow, Set<String>>> rows =
-        new ArrayList<>(CollectionConverters.asJava(batch));
-    rows.sort(Comparator.comparingLong(row -> row._1().sequenceNumber()));
+        sorted(new ArrayList<>(CollectionConverters.asJava(batch)));
     return JournalSql.run(db(), connection -> inTransaction(connection, rows));
   }
 
@@ -161,7 +247,14 @@ public class PulseJournalDao extends DefaultJournalDao {
     Object[] writers = new Object[size];
     Object[] writeTimestamps = new Object[size];
     Object[] adapterManifests = new Object[size];
-    byte[][] payloads = new byte[size][];
+    Object[] payloadStarts = new Object[size];
+    Object[] payloadLengths = new Object[size];
+    int payloadBytes = 0;
+    for (Tuple2<JournalPekkoSerializationRow, Set<String>> entry : rows) {
+      payloadBytes += entry._1().eventPayload().length;
+    }
+    byte[] payloads = new byte[payloadBytes];
+    int payloadEnd = 0;
     Object[] serIds = new Object[size];
     Object[] serManifests = new Object[size];
     byte[][] metaPayloads = new byte[size][];
@@ -176,7 +269,11 @@ public class PulseJournalDao extends DefaultJournalDao {
       writers[i] = row.writer();
       writeTimestamps[i] = row.writeTimestamp();
       adapterManifests[i] = row.adapterManifest();
-      payloads[i] = row.eventPayload();
+      byte[] payload = row.eventPayload();
+      System.arraycopy(payload, 0, payloads, payloadEnd, payload.length);
+      payloadStarts[i] = payloadEnd + 1;
+      payloadLengths[i] = payload.length;
+      payloadEnd += payload.length;
       serIds[i] = row.eventSerId();
       serManifests[i] = row.eventSerManifest();
       metaPayloads[i] = row.metaPayload().isDefined() ? row.metaPayload().get() : null;
@@ -189,18 +286,20 @@ public class PulseJournalDao extends DefaultJournalDao {
     List<Long> tagOrderings = new ArrayList<>();
     List<String> tagNames = new ArrayList<>();
     try (PreparedStatement insert = connection.prepareStatement(insertEventsSql)) {
-      insert.setArray(1, connection.createArrayOf("boolean", deleted));
-      insert.setArray(2, connection.createArrayOf("varchar", persistenceIds));
-      insert.setArray(3, connection.createArrayOf("bigint", sequenceNumbers));
-      insert.setArray(4, connection.createArrayOf("varchar", writers));
-      insert.setArray(5, connection.createArrayOf("bigint", writeTimestamps));
-      insert.setArray(6, connection.createArrayOf("varchar", adapterManifests));
-      insert.setArray(7, connection.createArrayOf("bytea", payloads));
-      insert.setArray(8, connection.createArrayOf("int4", serIds));
-      insert.setArray(9, connection.createArrayOf("varchar", serManifests));
-      insert.setArray(10, connection.createArrayOf("bytea", metaPayloads));
-      insert.setArray(11, connection.createArrayOf("int4", metaSerIds));
-      insert.setArray(12, connection.createArrayOf("varchar", metaSerManifests));
+      insert.setBytes(1, payloads);
+      insert.setArray(2, connection.createArrayOf("boolean", deleted));
+      insert.setArray(3, connection.createArrayOf("varchar", persistenceIds));
+      insert.setArray(4, connection.createArrayOf("bigint", sequenceNumbers));
+      insert.setArray(5, connection.createArrayOf("varchar", writers));
+      insert.setArray(6, connection.createArrayOf("bigint", writeTimestamps));
+      insert.setArray(7, connection.createArrayOf("varchar", adapterManifests));
+      insert.setArray(8, connection.createArrayOf("int4", payloadStarts));
+      insert.setArray(9, connection.createArrayOf("int4", payloadLengths));
+      insert.setArray(10, connection.createArrayOf("int4", serIds));
+      insert.setArray(11, connection.createArrayOf("varchar", serManifests));
+      insert.setArray(12, connection.createArrayOf("bytea", metaPayloads));
+      insert.setArray(13, connection.createArrayOf("int4", metaSerIds));
+      insert.setArray(14, connection.createArrayOf("varchar", metaSerManifests));
       int written = 0;
       try (ResultSet inserted = insert.executeQuery()) {
         while (inserted.next()) {
