@@ -13,6 +13,8 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    AsyncContinuations.keepOnTheCommonPool(
+        System.getProperties(), Runtime.getRuntime().availableProcessors());
     if (args.length == 1 && args[0].equals(MigrateCommand.NAME)) {
       System.exit(MigrateCommand.run(ConfigFactory.load(), System.out, System.err));
     }
