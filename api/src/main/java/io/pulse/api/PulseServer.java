@@ -37,6 +37,7 @@ import io.pulse.engine.journal.JournalAvailability;
 import io.pulse.engine.model.ModelCatalogs;
 import io.pulse.engine.model.ModelRegistry;
 import io.pulse.engine.model.RescoringCoordinator;
+import io.pulse.engine.user.ActiveUsersLimit;
 import io.pulse.engine.user.UserEntity;
 import io.pulse.engine.user.UserEntitySettings;
 import io.pulse.persistence.DatabaseSettings;
@@ -101,7 +102,7 @@ public final class PulseServer {
    * in production; tests give names the addresses they need).
    */
   public static PulseServer start(Config loaded, Clock clock, HostResolver resolver) {
-    Config config = DatabaseSettings.resolve(loaded);
+    Config config = ActiveUsersLimit.applyTo(DatabaseSettings.resolve(loaded));
     DatabaseSettings database = DatabaseSettings.from(config);
     ConnectionLimits connectionLimits = ConnectionLimits.fromConfig(config);
     // Before anything is written: the data directory and its files are for this user alone, and
