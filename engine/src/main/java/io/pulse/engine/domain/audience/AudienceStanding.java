@@ -18,8 +18,12 @@ public record AudienceStanding(
   public AudienceStanding {
     Objects.requireNonNull(audience, "audience");
     // A slot whose condition has not counted an event yet holds null: List.copyOf refuses nulls.
+    // Most standings remember no behaviour (every audience without one, for every user): they
+    // share the one empty list rather than hold a copy each.
     behaviours =
-        behaviours == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(behaviours));
+        behaviours == null || behaviours.isEmpty()
+            ? List.of()
+            : Collections.unmodifiableList(new ArrayList<>(behaviours));
   }
 
   /** A user not yet in the audience under {@code version}, with no behaviour remembered. */
