@@ -11,6 +11,7 @@ import io.pulse.engine.domain.InputLimits;
 import io.pulse.engine.domain.InputText;
 import io.pulse.engine.domain.profile.TraitLimits;
 import io.pulse.engine.domain.profile.Traits;
+import io.pulse.engine.serialization.IsoInstants;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -336,6 +337,11 @@ public final class EventBatchParser {
   }
 
   private static Instant parseInstant(String text) {
+    // Nearly every timestamp is plain UTC text, read without DateTimeFormatter's general parser.
+    Instant plain = IsoInstants.parse(text);
+    if (plain != null) {
+      return plain;
+    }
     try {
       return Instant.parse(text);
     } catch (DateTimeParseException e) {

@@ -38,6 +38,7 @@ abstract class StableNameSerializer extends SerializerWithStringManifest {
             .copy()
             .registerModule(
                 new SimpleModule("pulse-iso-instants")
+                    .addSerializer(Instant.class, new IsoInstants.Serializer())
                     .addDeserializer(Instant.class, new IsoInstants.Deserializer()));
     this.writer = mapper.writer();
     for (Map<String, Class<?>> names : typeNames) {
