@@ -207,6 +207,13 @@ start_server() {
   log "server ready ($AUDIENCES audiences)"
 }
 
+# The sum of a metric's samples on the running server (admin key), or "?".
+metric_total() {
+  pulse_curl -s --max-time 5 "http://127.0.0.1:$SERVER_PORT/metrics" |
+    awk -v name="$1" '$1 == name || index($1, name "{") == 1 {sum += $2; found = 1}
+      END {if (found) printf "%.0f", sum; else print "?"}'
+}
+
 count_journal() {
   loadtest count-journal --jdbc-url "$(jdbc_url "$1")" --jdbc-user "$PGUSER" \
     --jdbc-password "$PGPASSWORD" --table "$JOURNAL_TABLE" --manifest "$JOURNAL_MANIFEST" "${@:2}"
@@ -261,6 +268,7 @@ if [[ "$FRESH_DB_PER_RUN" != 1 ]]; then
 fi
 
 REPORTS=()
+MEMORY_LINES=()
 for users in $USER_COUNTS; do
   for batch in $BATCH_SIZES; do
     for run in $(seq 1 "$RUNS"); do
@@ -291,6 +299,8 @@ for users in $USER_COUNTS; do
       else
         log "run $name produced no report (exit status $status)"
       fi
+      # Users that left memory during the run: idle, over the active-user limit, or stopped.
+      MEMORY_LINES+=("$name: $(metric_total pulse_user_entities_passivated_total) users passivated, $(metric_total pulse_user_entities_active) active at the end")
       if [[ -z "$shared_db" ]]; then
         stop_server
         drop_database "$database"
@@ -342,6 +352,8 @@ fi
     "$JOURNAL_TABLE" "$JOURNAL_MANIFEST"
   printf ' with all acknowledged events, warm-up included\n\n'
   loadtest summarize "${summary_args[@]+"${summary_args[@]}"}" "${REPORTS[@]}"
+  printf '\nUser entities (pulse_user_entities_passivated_total and _active at the end of each run):\n\n'
+  printf -- '- %s\n' "${MEMORY_LINES[@]}"
   # shellcheck disable=SC2016
   printf '\nReports: `%s`\n' "${RESULTS_DIR#"$ROOT"/}"
 } >>"$BENCHMARKS_FILE"
