@@ -17,7 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -274,13 +276,28 @@ final class ClusterNode implements AutoCloseable {
     }
   }
 
+  /**
+   * A port below the kernel's ephemeral range (32768 and up on Linux), free now. A port the kernel
+   * hands out for port 0 lies in that range, where an outgoing connection of any process may take
+   * it before the node, started many seconds later, binds it; below it only a listener can.
+   */
   private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    for (int attempt = 0; attempt < 1_000; attempt++) {
+      int port = NEXT_PORT.getAndUpdate(p -> p + 1 >= LAST_PORT ? FIRST_PORT : p + 1);
+      try (ServerSocket socket = new ServerSocket(port)) {
+        return socket.getLocalPort();
+      } catch (IOException taken) {
+        // in use: the next one
+      }
     }
+    throw new UncheckedIOException(
+        new IOException("no free port in " + FIRST_PORT + "-" + LAST_PORT));
   }
+
+  private static final int FIRST_PORT = 20_000;
+  private static final int LAST_PORT = 32_000;
+  private static final AtomicInteger NEXT_PORT =
+      new AtomicInteger(FIRST_PORT + ThreadLocalRandom.current().nextInt(LAST_PORT - FIRST_PORT));
 
   @Override
   public void close() {
