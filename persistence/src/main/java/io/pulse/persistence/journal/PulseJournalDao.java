@@ -136,7 +136,7 @@ public class PulseJournalDao extends DefaultJournalDao {
             offered == QueueOfferResult.dropped()
                 ? "the journal write queue is full ("
                     + writes.size()
-                    + " batches waiting); see pekko-persistence-jdbc's jdbc-journal.dao buffer-size"
+                    + " batches waiting); see pulse.journal.buffer-size"
                 : "the journal write queue is closed"));
   }
 
