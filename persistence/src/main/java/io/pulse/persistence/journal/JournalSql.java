@@ -154,18 +154,13 @@ final class JournalSql {
   }
 
   /**
-   * All events of a batch in one statement, for PostgreSQL, returning the ordering the database
-   * gave each: parameters are one array per column of {@link #insertEvent}, all of the same length.
-   * One statement text whatever the batch size, so the server keeps one prepared plan, and no join
-   * that a plan chosen on an empty table could make slow.
-   */
-  /**
-   * A batch of events in one statement, for PostgreSQL. Parameters: every event's payload in one
-   * {@code bytea} (sent in binary), then one array per column in the order of {@link
-   * #journalColumns}, except that the payload column is two {@code int[]} arrays: where each
-   * payload starts in the first parameter (from 1) and how long it is. An array of {@code bytea}
-   * would be sent as text, every byte spelt out in hexadecimal, and parsed back by the server.
-   * Returns each event's persistence id, sequence number and ordering.
+   * A batch of events in one statement, for PostgreSQL; one statement text whatever the batch size,
+   * so the server keeps one prepared plan. Parameters: every event's payload in one {@code bytea}
+   * (sent in binary), then one array per column in the order of {@link #journalColumns}, except
+   * that the payload column is two {@code int[]} arrays: where each payload starts in the first
+   * parameter (from 1) and how long it is. An array of {@code bytea} would be sent as text, every
+   * byte spelt out in hexadecimal, and parsed back by the server. Returns each event's persistence
+   * id, sequence number and ordering.
    */
   static String insertEventsPostgres(EventJournalTableConfiguration journal) {
     EventJournalTableColumnNames j = journal.columnNames();
