@@ -32,6 +32,20 @@ class SchemaMigrationIT {
   private static final Duration START = Duration.ofSeconds(120);
   private static final String README_MIGRATE = "java -jar api/target/pulse.jar migrate";
 
+  /** Every migration of this release, applied in order to an empty database. */
+  private static final List<String> ALL_VERSIONS = List.of("1", "2", "3");
+
+  private static final String APPLIED_ON_EMPTY =
+      "schema version "
+          + ALL_VERSIONS.get(ALL_VERSIONS.size() - 1)
+          + ", "
+          + ALL_VERSIONS.size()
+          + " migrations applied";
+
+  /** The key every node of a cluster shares (32 bytes, base64). */
+  private static final String CLUSTER_SECRET_KEY =
+      java.util.Base64.getEncoder().encodeToString(new byte[32]);
+
   @Test
   void aNewEmptyPostgresDatabaseIsMigratedByANodeStartedTheReadmeWay(@TempDir Path dataDir)
       throws SQLException {
@@ -44,8 +58,8 @@ class SchemaMigrationIT {
       try (PulseJar node = PulseJar.start(PulseJar.projectRoot(), List.of(), environment)) {
         node.awaitReady(port, START);
 
-        assertEquals(List.of("1"), versions(database));
-        assertTrue(node.log().contains("schema version 1, 1 migration applied"), node.log());
+        assertEquals(ALL_VERSIONS, versions(database));
+        assertTrue(node.log().contains(APPLIED_ON_EMPTY), node.log());
         assertFalse(node.log().contains("relation \""), "no query on a missing table");
       }
     }
@@ -68,6 +82,7 @@ class SchemaMigrationIT {
           environment.put("PULSE_MANAGEMENT_PORT", Integer.toString(PulseJar.freePort()));
           environment.put("PULSE_SEED_NODE_1", "pekko://pulse@127.0.0.1:" + remotePorts[0]);
           environment.put("PULSE_SEED_NODE_2", "pekko://pulse@127.0.0.1:" + remotePorts[1]);
+          environment.put("PULSE_SECRET_KEY", CLUSTER_SECRET_KEY);
           environment.put("PULSE_DB_POOL_SIZE", "4");
           environment.put("PULSE_JOURNAL_PARALLELISM", "4");
           nodes.add(
@@ -80,7 +95,7 @@ class SchemaMigrationIT {
           nodes.get(i).awaitReady(httpPorts[i], Duration.ofSeconds(180));
         }
 
-        assertEquals(List.of("1"), versions(database), "each version once in the history");
+        assertEquals(ALL_VERSIONS, versions(database), "each version once in the history");
         assertEquals(
             1,
             number(
@@ -92,7 +107,8 @@ class SchemaMigrationIT {
           applied.add(migrationsApplied(node.log()));
         }
         applied.sort(null);
-        assertEquals(List.of(0, 0, 1), applied, "exactly one node applied version 1");
+        assertEquals(
+            List.of(0, 0, ALL_VERSIONS.size()), applied, "exactly one node applied the migrations");
       } finally {
         nodes.forEach(PulseJar::close);
       }
@@ -130,10 +146,9 @@ class SchemaMigrationIT {
       try (PulseJar migrate =
           PulseJar.start(PulseJar.projectRoot(), List.of(), environment, "migrate")) {
         assertEquals(0, migrate.awaitExit(Duration.ofSeconds(60)), migrate.log());
-        assertTrue(
-            migrate.log().contains(": schema version 1, 1 migration applied"), migrate.log());
+        assertTrue(migrate.log().contains(": " + APPLIED_ON_EMPTY), migrate.log());
       }
-      assertEquals(List.of("1"), versions(database));
+      assertEquals(ALL_VERSIONS, versions(database));
 
       // The deprecated setting still works, read as validate, with one warning.
       environment.put("PULSE_DB_CREATE_SCHEMA", "off");
@@ -157,7 +172,7 @@ class SchemaMigrationIT {
 
     try (PulseJar node = PulseJar.start(workingDirectory, List.of(), environment)) {
       node.awaitReady(port, START);
-      assertTrue(node.log().contains("schema version 1, 1 migration applied"), node.log());
+      assertTrue(node.log().contains(APPLIED_ON_EMPTY), node.log());
       node.terminate();
     }
 
@@ -170,11 +185,14 @@ class SchemaMigrationIT {
                 "jdbc:h2:file:" + database + ";DATABASE_TO_UPPER=FALSE", properties);
         PreparedStatement query =
             connection.prepareStatement(
-                "SELECT version FROM pulse_schema_history WHERE version IS NOT NULL AND success");
+                "SELECT version FROM pulse_schema_history WHERE version IS NOT NULL AND success"
+                    + " ORDER BY installed_rank");
         ResultSet result = query.executeQuery()) {
-      assertTrue(result.next());
-      assertEquals("1", result.getString(1));
-      assertFalse(result.next());
+      List<String> versions = new ArrayList<>();
+      while (result.next()) {
+        versions.add(result.getString(1));
+      }
+      assertEquals(ALL_VERSIONS, versions);
     }
   }
 
