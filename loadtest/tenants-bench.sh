@@ -132,7 +132,7 @@ sample() {
     WHERE datname = current_database()" | tr '|' ' ')"
   ticks="$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")"
   rows="$(psql_in "$DATABASE" "SELECT count(*) FROM event_journal
-    WHERE persistence_id LIKE 'Subscription|%'")"
+    WHERE persistence_id LIKE 'webhook-subscription|%'")"
   printf '%s %s %s\n' "$stats" "$ticks" "$rows"
 }
 
