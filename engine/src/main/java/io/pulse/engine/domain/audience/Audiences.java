@@ -3,13 +3,9 @@ package io.pulse.engine.domain.audience;
 import io.pulse.engine.domain.ScoringModels;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 
 /** The audiences of one tenant, by id. */
@@ -18,7 +14,8 @@ public record Audiences(Map<String, Audience> byId) {
   public static final Audiences NONE = new Audiences(Map.of());
 
   public Audiences {
-    byId = byId == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(byId));
+    byId =
+        byId instanceof AudienceMap held ? held : new AudienceMap(byId == null ? Map.of() : byId);
   }
 
   public static Audiences of(Audience... audiences) {
@@ -66,27 +63,12 @@ public record Audiences(Map<String, Audience> byId) {
    * knows a referred audience's membership before it is needed.
    */
   public List<Audience> ordered() {
-    List<Audience> ordered = new ArrayList<>(byId.size());
-    Set<String> placed = new HashSet<>();
-    for (Audience audience : byId.values()) {
-      place(audience, placed, new LinkedHashSet<>(), ordered);
-    }
-    return ordered;
+    return ((AudienceMap) byId).ordered();
   }
 
-  private void place(
-      Audience audience, Set<String> placed, Set<String> path, List<Audience> ordered) {
-    if (placed.contains(audience.id()) || !path.add(audience.id())) {
-      return;
-    }
-    for (String reference : audience.references()) {
-      Audience referred = byId.get(reference);
-      if (referred != null) {
-        place(referred, placed, path, ordered);
-      }
-    }
-    placed.add(audience.id());
-    ordered.add(audience);
+  /** The conditions that remember behaviour, audience by audience. */
+  List<AudienceMap.Behaviour> behaviours() {
+    return ((AudienceMap) byId).behaviours();
   }
 
   /**

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * One user's audiences: the standing in each, and {@code asOf}, the last moment they were decided
@@ -61,29 +62,29 @@ public record UserAudiences(Instant asOf, Map<String, AudienceStanding> standing
    */
   public static List<AudienceHit> hits(BehaviouralEvent event, Audiences audiences, Instant now) {
     List<AudienceHit> hits = new ArrayList<>(0);
-    for (Audience audience : audiences.all()) {
-      for (AudienceCondition condition : audience.behaviours()) {
-        if (condition instanceof AudienceCondition.EventWindow window) {
-          if (window.event().matches(event)
-              && event.timestamp().isAfter(now.minus(window.within()))) {
-            hits.add(
-                new AudienceHit(
-                    audience.id(),
-                    audience.version(),
-                    window.slot(),
-                    AudienceHit.Kind.WINDOW,
-                    window.keeps()));
-          }
-        } else if (condition instanceof AudienceCondition.NotFollowedBy absence) {
-          if (absence.first().matches(event)) {
-            hits.add(
-                new AudienceHit(
-                    audience.id(), audience.version(), absence.slot(), AudienceHit.Kind.START, 0));
-          } else if (absence.then().matches(event)) {
-            hits.add(
-                new AudienceHit(
-                    audience.id(), audience.version(), absence.slot(), AudienceHit.Kind.FOLLOW, 0));
-          }
+    for (AudienceMap.Behaviour behaviour : audiences.behaviours()) {
+      Audience audience = behaviour.audience();
+      AudienceCondition condition = behaviour.condition();
+      if (condition instanceof AudienceCondition.EventWindow window) {
+        if (window.event().matches(event)
+            && event.timestamp().isAfter(now.minus(window.within()))) {
+          hits.add(
+              new AudienceHit(
+                  audience.id(),
+                  audience.version(),
+                  window.slot(),
+                  AudienceHit.Kind.WINDOW,
+                  window.keeps()));
+        }
+      } else if (condition instanceof AudienceCondition.NotFollowedBy absence) {
+        if (absence.first().matches(event)) {
+          hits.add(
+              new AudienceHit(
+                  audience.id(), audience.version(), absence.slot(), AudienceHit.Kind.START, 0));
+        } else if (absence.then().matches(event)) {
+          hits.add(
+              new AudienceHit(
+                  audience.id(), audience.version(), absence.slot(), AudienceHit.Kind.FOLLOW, 0));
         }
       }
     }
@@ -115,15 +116,19 @@ public record UserAudiences(Instant asOf, Map<String, AudienceStanding> standing
    */
   public Round decide(
       Audiences audiences, UserFacts facts, Instant at, TransitionCause cause, String userId) {
-    Map<String, AudienceStanding> next = new HashMap<>(standings);
+    if (audiences.isEmpty()) {
+      return new Round(this, new ArrayList<>(0));
+    }
+    // Copied only when a standing changes: most events change none.
+    Map<String, AudienceStanding> next = null;
     List<EngagementChange> changes = new ArrayList<>(0);
     Map<String, Boolean> decided = new HashMap<>();
+    Predicate<String> decidedMember = id -> Boolean.TRUE.equals(decided.get(id));
     for (Audience audience : audiences.ordered()) {
-      AudienceStanding standing = next.get(audience.id());
-      if (standing == null) {
-        standing = AudienceStanding.fresh(audience.id(), audience.version());
-      }
-      boolean member = audience.condition().test(facts(facts, standing, decided), at);
+      AudienceStanding held = standings.get(audience.id());
+      AudienceStanding standing =
+          held == null ? AudienceStanding.fresh(audience.id(), audience.version()) : held;
+      boolean member = audience.condition().test(facts(facts, standing, decidedMember), at);
       decided.put(audience.id(), member);
       if (member != standing.member()) {
         AudienceTransition transition =
@@ -139,12 +144,14 @@ public record UserAudiences(Instant asOf, Map<String, AudienceStanding> standing
         changes.add(transition);
         standing = standing.follow(transition);
       }
-      next.put(audience.id(), standing);
+      if (standing != held) {
+        if (next == null) {
+          next = new HashMap<>(standings);
+        }
+        next.put(audience.id(), standing);
+      }
     }
-    if (audiences.isEmpty()) {
-      return new Round(this, changes);
-    }
-    return new Round(new UserAudiences(later(asOf, at), next), changes);
+    return new Round(new UserAudiences(later(asOf, at), next == null ? standings : next), changes);
   }
 
   /**
@@ -176,15 +183,13 @@ public record UserAudiences(Instant asOf, Map<String, AudienceStanding> standing
   /** The first moment after {@code now} at which some membership may change with no event. */
   public Optional<Instant> nextChange(Audiences audiences, UserFacts facts, Instant now) {
     Optional<Instant> next = Optional.empty();
-    Map<String, Boolean> held = new HashMap<>();
-    standings.forEach((id, standing) -> held.put(id, standing.member()));
     for (Audience audience : audiences.ordered()) {
       AudienceStanding standing = standings.get(audience.id());
       if (standing == null) {
         standing = AudienceStanding.fresh(audience.id(), audience.version());
       }
       Optional<Instant> candidate =
-          audience.condition().nextChange(facts(facts, standing, held), now);
+          audience.condition().nextChange(facts(facts, standing, this::member), now);
       if (candidate.isPresent() && (next.isEmpty() || candidate.get().isBefore(next.get()))) {
         next = candidate;
       }
@@ -221,9 +226,7 @@ public record UserAudiences(Instant asOf, Map<String, AudienceStanding> standing
     AudienceReevaluated reevaluated = new AudienceReevaluated(rebuilt, now);
     changes.add(reevaluated);
     UserAudiences state = apply(reevaluated);
-    Map<String, Boolean> memberships = new HashMap<>();
-    state.standings.forEach((id, standing) -> memberships.put(id, standing.member()));
-    boolean member = audience.condition().test(facts(facts, rebuilt, memberships), now);
+    boolean member = audience.condition().test(facts(facts, rebuilt, state::member), now);
     if (member != rebuilt.member()) {
       AudienceTransition transition =
           new AudienceTransition(
@@ -303,8 +306,7 @@ public record UserAudiences(Instant asOf, Map<String, AudienceStanding> standing
     return held == null || at.isAfter(held) ? at : held;
   }
 
-  private static Facts facts(
-      UserFacts facts, AudienceStanding standing, Map<String, Boolean> memberships) {
+  private static Facts facts(UserFacts facts, AudienceStanding standing, Predicate<String> member) {
     return new Facts() {
       @Override
       public Traits traits() {
@@ -338,7 +340,7 @@ public record UserAudiences(Instant asOf, Map<String, AudienceStanding> standing
 
       @Override
       public boolean member(String audience) {
-        return Boolean.TRUE.equals(memberships.get(audience));
+        return member.test(audience);
       }
 
       @Override
