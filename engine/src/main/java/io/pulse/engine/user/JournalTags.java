@@ -1,19 +1,21 @@
 package io.pulse.engine.user;
 
+import io.pulse.engine.domain.AudienceTransition;
 import io.pulse.engine.domain.DateReached;
 import io.pulse.engine.domain.EngagementChange;
 import io.pulse.engine.domain.ScoredEvent;
 import io.pulse.engine.domain.Transition;
 import io.pulse.engine.domain.WakeUpScheduled;
 import io.pulse.engine.domain.access.TenantId;
+import io.pulse.engine.domain.watch.Watches;
 import java.util.Set;
 
 /**
  * The journal tags of a user's changes, which the read side follows: transitions feed the
- * transition feeds and the promotions; wake-up requests feed the wake-up scheduler; a user's first
- * event and every purchase feed the customer aggregates; events that a campaign watches and the
- * yearly dates reached feed the promotions too. Other events carry no tag, which keeps the tag
- * table small.
+ * transition feeds, and the promotions when a campaign may be triggered by them; wake-up requests
+ * feed the wake-up scheduler; a user's first event and every purchase feed the customer aggregates;
+ * events that a campaign watches and the yearly dates reached feed the promotions too. Other events
+ * carry no tag, which keeps the tag table small.
  */
 public final class JournalTags {
 
@@ -23,8 +25,9 @@ public final class JournalTags {
   public static final String TRANSITION = "transition";
 
   /**
-   * The tag the promotion projection follows: transitions, purchases, watched events and dates
-   * reached, in one stream, so that campaigns see a purchase after the transition it follows.
+   * The tag the promotion projection follows: band transitions, the transitions of audiences that
+   * trigger campaigns, purchases, watched events and dates reached, in one stream, so that
+   * campaigns see a purchase after the transition it follows.
    */
   public static final String PROMOTION = "promotion";
 
@@ -40,11 +43,14 @@ public final class JournalTags {
   private static final Set<String> PROMOTION_TAGS = Set.of(PROMOTION);
 
   private final Set<String> transitionTags;
+  private final Set<String> unwatchedTransitionTags;
 
   private JournalTags(String tenant) {
     String own = transitionsOf(tenant);
     this.transitionTags =
         own.equals(TRANSITION) ? Set.of(TRANSITION, PROMOTION) : Set.of(TRANSITION, PROMOTION, own);
+    this.unwatchedTransitionTags =
+        own.equals(TRANSITION) ? Set.of(TRANSITION) : Set.of(TRANSITION, own);
   }
 
   /** The tags of the users of {@code tenant}. */
@@ -62,8 +68,22 @@ public final class JournalTags {
     return TenantId.DEFAULT.value().equals(tenant) ? TRANSITION : TRANSITION + ":" + tenant;
   }
 
-  /** The tags of one change. */
+  /** The tags of one change, while no campaign is triggered by an audience. */
   public Set<String> tagsOf(EngagementChange change) {
+    return tagsOf(change, Watches.NONE);
+  }
+
+  /**
+   * The tags of one change, while campaigns ask for what {@code watches} holds. A band transition
+   * always goes to the promotions; an audience's goes only while a campaign's trigger names the
+   * audience, so that audiences no campaign is triggered by cost the promotion projection nothing
+   * (as with watched events, a campaign sees the transitions journaled once its trigger is known to
+   * the user's node).
+   */
+  public Set<String> tagsOf(EngagementChange change, Watches watches) {
+    if (change instanceof AudienceTransition transition) {
+      return watches.triggeredBy(transition.audience()) ? transitionTags : unwatchedTransitionTags;
+    }
     if (change instanceof Transition) {
       return transitionTags;
     }

@@ -649,7 +649,7 @@ public final class UserEntity
 
   @Override
   public Set<String> tagsFor(EngagementChange change) {
-    return tags.tagsOf(change);
+    return tags.tagsOf(change, definitions.get().watches());
   }
 
   @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pulse.engine.EngineTestConfig;
+import io.pulse.engine.domain.AudienceTransition;
 import io.pulse.engine.domain.BehaviouralEvent;
 import io.pulse.engine.domain.Channel;
 import io.pulse.engine.domain.DateReached;
@@ -306,6 +307,44 @@ class UserEntityTest {
     assertEquals("promotion", JournalTags.PROMOTION);
     assertEquals("customer", JournalTags.CUSTOMER);
     assertEquals("wake-up", JournalTags.WAKE_UP);
+  }
+
+  @Test
+  void anAudiencesTransitionsFeedThePromotionsOnlyWhileACampaignIsTriggeredByIt() {
+    AudienceTransition entered =
+        new AudienceTransition(
+            AudienceTransition.idFor(USER, "cart-abandoners", 1),
+            USER,
+            "cart-abandoners",
+            null,
+            AudienceTransition.MEMBER,
+            Instant.parse("2026-03-01T10:00:00Z"),
+            TransitionCause.TIME,
+            1);
+    Watches triggered =
+        Watches.of(
+            3,
+            List.of(
+                new CampaignWatch(
+                    Map.of(CampaignWatch.TRIGGER_AUDIENCE, "cart-abandoners"), null, null)));
+    Watches eligibleOnly =
+        Watches.of(
+            3,
+            List.of(new CampaignWatch(Map.of("eligibleAudience", "cart-abandoners"), null, null)));
+
+    JournalTags acme = JournalTags.of("acme");
+    assertEquals(
+        Set.of(JournalTags.TRANSITION, JournalTags.PROMOTION, "transition:acme"),
+        acme.tagsOf(entered, triggered));
+    // no campaign is triggered by it: the feeds and the statistics still follow it
+    assertEquals(Set.of(JournalTags.TRANSITION, "transition:acme"), acme.tagsOf(entered));
+    // membership at redemption is asked of the user, not followed from the feed
+    assertEquals(
+        Set.of(JournalTags.TRANSITION, "transition:acme"), acme.tagsOf(entered, eligibleOnly));
+    assertEquals(
+        Set.of(JournalTags.TRANSITION, JournalTags.PROMOTION),
+        JournalTags.of("default").tagsOf(entered, triggered));
+    assertEquals(Set.of(JournalTags.TRANSITION), JournalTags.of("default").tagsOf(entered));
   }
 
   @Test

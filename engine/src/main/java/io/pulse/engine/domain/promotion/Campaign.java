@@ -265,7 +265,7 @@ public record Campaign(
   public CampaignWatch watch() {
     Map<String, String> audiences = new TreeMap<>();
     if (trigger != null && trigger.kind() == Trigger.Kind.AUDIENCE) {
-      audiences.put("trigger.audience", trigger.audience());
+      audiences.put(CampaignWatch.TRIGGER_AUDIENCE, trigger.audience());
     }
     if (eligibleAudience != null) {
       audiences.put("eligibleAudience", eligibleAudience);

@@ -9,10 +9,18 @@ import java.util.Map;
  */
 public record CampaignWatch(Map<String, String> audiences, EventWatch event, DateWatch date) {
 
+  /** The field under which {@link #audiences} holds the audience a campaign is triggered by. */
+  public static final String TRIGGER_AUDIENCE = "trigger.audience";
+
   public static final CampaignWatch NONE = new CampaignWatch(Map.of(), null, null);
 
   public CampaignWatch {
     audiences = audiences == null ? Map.of() : Map.copyOf(audiences);
+  }
+
+  /** The audience whose transitions trigger the campaign, if any. */
+  public String triggerAudience() {
+    return audiences.get(TRIGGER_AUDIENCE);
   }
 
   public boolean isEmpty() {

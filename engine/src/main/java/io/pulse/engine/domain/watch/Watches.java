@@ -29,12 +29,17 @@ public final class Watches {
   private final Map<String, List<Watched>> byType;
   private final Set<String> counted;
   private final Map<String, DateWatch> dates;
+  private final Set<String> triggerAudiences;
 
   private Watches(long revision, Collection<CampaignWatch> campaigns) {
     this.revision = revision;
     Map<String, Watched> events = new LinkedHashMap<>();
     Map<String, DateWatch> byKey = new TreeMap<>();
+    Set<String> audiences = new TreeSet<>();
     for (CampaignWatch campaign : campaigns) {
+      if (campaign.triggerAudience() != null) {
+        audiences.add(campaign.triggerAudience());
+      }
       EventWatch event = campaign.event();
       if (event != null) {
         String key = event.key();
@@ -58,6 +63,7 @@ public final class Watches {
     this.byType = Map.copyOf(types);
     this.counted = Collections.unmodifiableSet(countedKeys);
     this.dates = Collections.unmodifiableMap(byKey);
+    this.triggerAudiences = Collections.unmodifiableSet(audiences);
   }
 
   /** The watches of {@code campaigns}, as of the catalog's {@code revision}. */
@@ -73,6 +79,14 @@ public final class Watches {
   /** Whether no campaign asks users to mark anything. */
   public boolean isEmpty() {
     return byType.isEmpty() && dates.isEmpty();
+  }
+
+  /**
+   * Whether a campaign is triggered by users entering or leaving {@code audience}, active or not:
+   * an inactive campaign still counts the transitions it lets pass.
+   */
+  public boolean triggeredBy(String audience) {
+    return triggerAudiences.contains(audience);
   }
 
   /** The keys of the watched events that users count. */
