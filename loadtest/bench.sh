@@ -350,7 +350,8 @@ fi
   # shellcheck disable=SC2016
   printf ' time to the 202 (durable) answer; the journal check compares `%s` rows (manifest `%s`)' \
     "$JOURNAL_TABLE" "$JOURNAL_MANIFEST"
-  printf ' with all acknowledged events, warm-up included\n\n'
+  printf ' with all acknowledged events, warm-up included; "first 202" and "longest gap" are counted'
+  printf ' from the start of the load, warm-up included, the gap up to the end of sending\n\n'
   loadtest summarize "${summary_args[@]+"${summary_args[@]}"}" "${REPORTS[@]}"
   printf '\nUser entities (pulse_user_entities_passivated_total and _active at the end of each run):\n\n'
   printf -- '- %s\n' "${MEMORY_LINES[@]}"

@@ -38,9 +38,11 @@ public final class BenchSummary {
     }
     md.append(
         "| users | skew | events/request | model | runs | events/s | p50 ms | p99 ms | p99.9 ms"
-            + " | max ms | failed requests | throttled requests | ratio to COPY | ratio to INSERT"
+            + " | max ms | failed requests | throttled requests | first 202 s"
+            + " | longest gap without a 202, s (worst run) | ratio to COPY | ratio to INSERT"
             + " | journal check |\n");
-    md.append("|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    md.append(
+        "|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (List<LoadReport> runs : groups.values()) {
       md.append(row(runs, reference));
     }
@@ -108,7 +110,8 @@ public final class BenchSummary {
     }
     return String.format(
         Locale.ROOT,
-        "| %,d | %s | %d | %s | %d | %s | %.2f | %.2f | %.2f | %.2f | %,.0f | %,.0f | %s | %s | %s |%n",
+        "| %,d | %s | %d | %s | %d | %s | %.2f | %.2f | %.2f | %.2f | %,.0f | %,.0f | %s | %s | %s"
+            + " | %s | %s |%n",
         s.users(),
         skew(s),
         s.eventsPerRequest(),
@@ -121,6 +124,8 @@ public final class BenchSummary {
         median(runs, r -> r.latencyMs().max()),
         median(runs, r -> r.measured().failedRequests()),
         median(runs, r -> r.measured().throttledRequests()),
+        firstAcknowledgement(runs),
+        longestGap(runs),
         ratio(
             eventsPerSecond,
             ceiling == null || ceiling.copy() == null ? 0 : ceiling.copy().rowsPerSecond()),
@@ -128,6 +133,30 @@ public final class BenchSummary {
             eventsPerSecond,
             ceiling == null || ceiling.insert() == null ? 0 : ceiling.insert().rowsPerSecond()),
         journalCheck(runs));
+  }
+
+  /** The median time to the first 2xx; "none" when a run got none, "n/a" for older reports. */
+  private static String firstAcknowledgement(List<LoadReport> runs) {
+    if (runs.stream().anyMatch(r -> r.acknowledgements() == null)) {
+      return "n/a";
+    }
+    if (runs.stream().anyMatch(r -> r.acknowledgements().firstMs() == null)) {
+      return "none";
+    }
+    return String.format(
+        Locale.ROOT, "%.2f", median(runs, r -> r.acknowledgements().firstMs()) / 1000);
+  }
+
+  /**
+   * The longest stretch without a 2xx in the worst run: a stall in one run is not averaged away.
+   */
+  private static String longestGap(List<LoadReport> runs) {
+    if (runs.stream().anyMatch(r -> r.acknowledgements() == null)) {
+      return "n/a";
+    }
+    double worst =
+        runs.stream().mapToDouble(r -> r.acknowledgements().longestGapMs()).max().orElse(0);
+    return String.format(Locale.ROOT, "%.2f", worst / 1000);
   }
 
   private static String skew(LoadReport.Settings s) {

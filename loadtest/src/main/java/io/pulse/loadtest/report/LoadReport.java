@@ -20,6 +20,7 @@ public record LoadReport(
     Window measured,
     Window total,
     Latency latencyMs,
+    Acknowledgements acknowledgements,
     Schedule schedule,
     Generator generator,
     Map<String, String> errorSamples,
@@ -88,6 +89,18 @@ public record LoadReport(
    */
   public record Latency(
       long count, double p50, double p90, double p99, double p999, double max, double mean) {}
+
+  /**
+   * When acknowledgements came, from the start of the load (warm-up included), in milliseconds: a
+   * stall that the averages hide shows here, such as a node whose users are all first seen.
+   *
+   * @param firstMs time to the first 2xx answer; null when none came
+   * @param longestGapMs the longest stretch without a 2xx answer, from the start of the load to the
+   *     end of sending
+   * @param longestGapFromMs where that stretch began
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Acknowledgements(Double firstMs, double longestGapMs, double longestGapFromMs) {}
 
   /**
    * How well the open model kept to its clock.
@@ -184,6 +197,7 @@ public record LoadReport(
         measured,
         total,
         latencyMs,
+        acknowledgements,
         schedule,
         generator,
         errorSamples,
@@ -205,6 +219,7 @@ public record LoadReport(
         measured,
         total,
         latencyMs,
+        acknowledgements,
         schedule,
         generator,
         errorSamples,

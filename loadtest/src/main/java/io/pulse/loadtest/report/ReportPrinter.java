@@ -53,6 +53,18 @@ public final class ReportPrinter {
         l.max(),
         l.mean(),
         l.count());
+    LoadReport.Acknowledgements acknowledgements = report.acknowledgements();
+    if (acknowledgements != null) {
+      out.printf(
+          Locale.ROOT,
+          "  2xx answers first after %s; longest gap without one %.3f s, from %.3f s"
+              + " (warm-up included)%n",
+          acknowledgements.firstMs() == null
+              ? "none came"
+              : String.format(Locale.ROOT, "%.3f s", acknowledgements.firstMs() / 1000),
+          acknowledgements.longestGapMs() / 1000,
+          acknowledgements.longestGapFromMs() / 1000);
+    }
     LoadReport.Schedule schedule = report.schedule();
     if (schedule != null) {
       out.printf(

@@ -48,6 +48,7 @@ final class LoadLoop implements Runnable {
   private final int connectionLimit;
   private final int eventsPerRequest;
   private final Counters counters;
+  private final AcknowledgementGaps acknowledgements;
   private final Recorder latency;
   private final Recorder sendLag;
   private final EventGenerator generator;
@@ -102,6 +103,7 @@ final class LoadLoop implements Runnable {
       InetSocketAddress address,
       RequestHeads heads,
       Counters counters,
+      AcknowledgementGaps acknowledgements,
       Recorder latency,
       Recorder sendLag,
       long startNanos,
@@ -111,6 +113,7 @@ final class LoadLoop implements Runnable {
     this.connectionLimit = total / shares + (share < total % shares ? 1 : 0);
     this.eventsPerRequest = settings.eventsPerRequest();
     this.counters = counters;
+    this.acknowledgements = acknowledgements;
     this.latency = latency;
     this.sendLag = sendLag;
     this.generator = generator;
@@ -330,6 +333,7 @@ final class LoadLoop implements Runnable {
     if (status >= 200 && status < 300) {
       if (ack.parse(response.body(), response.bodyOffset(), response.bodyLength(), rejectionSink)) {
         latency.recordValue(Math.max(1, (done - c.latencyBase) / 1000));
+        acknowledgements.acknowledged(done);
         counters.okRequests.increment();
         counters.accepted.add(ack.accepted());
         counters.duplicates.add(ack.duplicates());

@@ -53,6 +53,7 @@ public final class LoadRunner {
     long warmEndNanos = startNanos + (long) (settings.warmupSeconds() * 1e9);
     long sendEndNanos = warmEndNanos + (long) (settings.durationSeconds() * 1e9);
     Instant startedAt = Instant.now().plusNanos(START_DELAY_NANOS);
+    AcknowledgementGaps acknowledgements = new AcknowledgementGaps(startNanos);
 
     List<LoadLoop> loops = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
@@ -74,6 +75,7 @@ public final class LoadRunner {
               address,
               new RequestHeads(target, "/v1/events", settings.keys(), i),
               counters,
+              acknowledgements,
               latency,
               sendLag,
               startNanos,
@@ -113,6 +115,7 @@ public final class LoadRunner {
         whole,
         (finishedNanos - startNanos) / 1e9,
         windows.latency,
+        acknowledgements.until(Math.min(sendEndNanos, finishedNanos)),
         windows.sendLag,
         loops,
         windows.cpuSeconds,

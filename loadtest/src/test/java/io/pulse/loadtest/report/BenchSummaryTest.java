@@ -40,9 +40,15 @@ class BenchSummaryTest {
                 + " 5.00 |"),
         markdown);
     assertTrue(markdown.contains("| 0.100 | 0.500 | FAIL (1/3) |"), markdown);
+    // the first acknowledgement is a median, the longest gap the worst run's
+    assertTrue(markdown.contains("| 0 | 0 | 0.50 | 4.50 | 0.100 | 0.500 | FAIL (1/3) |"), markdown);
     assertTrue(markdown.contains("| 1,000,000 | uniform | 500 | closed, 32 conn | 1 | 40,000 |"));
-    assertTrue(markdown.contains("| 0 | 7 | 0.160 | 0.800 | OK |"), markdown);
-    assertTrue(markdown.contains("| failed requests | throttled requests |"), markdown);
+    assertTrue(markdown.contains("| 0 | 7 | 3.00 | 15.00 | 0.160 | 0.800 | OK |"), markdown);
+    assertTrue(
+        markdown.contains(
+            "| failed requests | throttled requests | first 202 s"
+                + " | longest gap without a 202, s (worst run) |"),
+        markdown);
   }
 
   @Test
@@ -106,9 +112,28 @@ class BenchSummaryTest {
     LoadReport.Latency latency = new LoadReport.Latency(100, 1, 2, p99, p99 + 1, p99 + 2, 1.5);
     LoadReport.JournalCheck check =
         new LoadReport.JournalCheck("event_journal", "event-recorded", 0, 0, 0, 0, journalStatus);
+    // Each run's first acknowledgement and longest gap follow from its p99, so that runs differ.
+    LoadReport.Acknowledgements acknowledgements =
+        new LoadReport.Acknowledgements(p99 * 100, p99 * 500, 0);
     return new LoadReport(
-        "", "", "", "", "closed", settings, measured, measured, latency, null, null, null, null,
-        null, null, check, null);
+        "",
+        "",
+        "",
+        "",
+        "closed",
+        settings,
+        measured,
+        measured,
+        latency,
+        acknowledgements,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        check,
+        null);
   }
 
   private static LoadReport.Window window(long accepted, long unknownOutcome) {

@@ -15,6 +15,7 @@ import io.pulse.loadtest.report.LoadReport;
 import io.pulse.loadtest.report.ReportPrinter;
 import io.pulse.loadtest.report.Reports;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -87,6 +88,58 @@ class LoadRunnerSmokeTest {
 
       String lines = progress.toString(StandardCharsets.UTF_8);
       assertTrue(lines.contains("accepted") && lines.contains("behind"), lines);
+    }
+  }
+
+  @Test
+  void aStallAtTheStartShowsAsTheTimeToTheFirstAcknowledgementAndTheLongestGap() throws Exception {
+    try (StubPulseServer stub =
+        new StubPulseServer(Set.of(KEY), 0, false).holdingFirstAnswers(800)) {
+      LoadSettings settings =
+          LoadSettings.builder()
+              .url(stub.url())
+              .keys(ApiKeys.of(List.of(KEY)))
+              .users(1000)
+              .eventsPerRequest(20)
+              .connections(2)
+              .warmupSeconds(0.2)
+              .durationSeconds(1.5)
+              .progressSeconds(0)
+              .seed(7)
+              .label("smoke-stall")
+              .build();
+      LoadReport report =
+          new LoadRunner(settings, new PrintStream(OutputStream.nullOutputStream())).run();
+
+      LoadReport.Acknowledgements acknowledgements = report.acknowledgements();
+      assertNotNull(acknowledgements);
+      assertNotNull(acknowledgements.firstMs());
+      assertTrue(
+          acknowledgements.firstMs() >= 790, "first 2xx after the stall: " + acknowledgements);
+      assertTrue(
+          acknowledgements.longestGapMs() >= 790 && acknowledgements.longestGapFromMs() < 100,
+          "the stall is the longest gap, from the start: " + acknowledgements);
+      assertTrue(report.total().okRequests() > 10, "answers came after the stall");
+    }
+    try (StubPulseServer stub = new StubPulseServer(Set.of(KEY), 0, false)) {
+      LoadSettings settings =
+          LoadSettings.builder()
+              .url(stub.url())
+              .keys(ApiKeys.of(List.of(KEY)))
+              .users(1000)
+              .eventsPerRequest(20)
+              .connections(2)
+              .warmupSeconds(0.2)
+              .durationSeconds(1)
+              .progressSeconds(0)
+              .seed(7)
+              .build();
+      LoadReport report =
+          new LoadRunner(settings, new PrintStream(OutputStream.nullOutputStream())).run();
+      assertTrue(
+          report.acknowledgements().firstMs() < 500
+              && report.acknowledgements().longestGapMs() < 500,
+          "without a stall, answers come at once and often: " + report.acknowledgements());
     }
   }
 

@@ -45,6 +45,8 @@ final class StubPulseServer implements AutoCloseable {
   private final Set<String> keysWithoutScope = ConcurrentHashMap.newKeySet();
   private volatile int throttleEvery;
   private volatile int throttleRetryAfterSeconds;
+  private volatile long holdFirstAnswersNanos;
+  private final AtomicLong firstArrivalNanos = new AtomicLong();
 
   /** Requests that passed the key checks. */
   final AtomicLong requests = new AtomicLong();
@@ -95,8 +97,33 @@ final class StubPulseServer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Holds every answer until {@code millis} after the first request arrived, as a node that
+   * acknowledges nothing at first would.
+   */
+  StubPulseServer holdingFirstAnswers(long millis) {
+    this.holdFirstAnswersNanos = millis * 1_000_000;
+    return this;
+  }
+
   String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  private void holdIfAsked() {
+    long hold = holdFirstAnswersNanos;
+    if (hold <= 0) {
+      return;
+    }
+    firstArrivalNanos.compareAndSet(0, System.nanoTime());
+    long left = firstArrivalNanos.get() + hold - System.nanoTime();
+    if (left > 0) {
+      try {
+        Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -136,6 +163,7 @@ final class StubPulseServer implements AutoCloseable {
         return;
       }
       long n = requests.incrementAndGet();
+      holdIfAsked();
       batchSizes.computeIfAbsent(events.size(), k -> new LongAdder()).increment();
       int every = throttleEvery;
       boolean throttle = every > 0 && n % every == 0;
