@@ -373,6 +373,16 @@ public final class ConnectionGate {
     return named.atop(BidiFlow.<ByteString, ByteString>bidirectionalIdleTimeout(timeout));
   }
 
+  /** Whether {@code failure} is, or was caused by, the byte-level idle timeout. */
+  static boolean isIdleTimeout(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof IdleConnection) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Why an idle connection was closed; its stack trace would say nothing more. */
   private static final class IdleConnection extends TimeoutException {
     private static final long serialVersionUID = 1L;

@@ -117,6 +117,21 @@ final class GatedConnection
               // The client sent its last request; the handler may still owe it an answer.
               complete(toHandler);
             }
+
+            @Override
+            public void onUpstreamFailure(Throwable failure) {
+              // The byte-level idle timeout runs from the last byte sent, a moment before this
+              // stage hears that a streamed answer ended and starts its own wait: between
+              // requests it may fire first, and it is the same timeout, seen the same way.
+              if (ConnectionGate.isIdleTimeout(failure)
+                  && responsesOwed == 0
+                  && openEntity == null
+                  && !draining) {
+                observer.timedOut(
+                    requestSeen ? ConnectionGate.Timeout.IDLE : ConnectionGate.Timeout.HEADER_READ);
+              }
+              failStage(failure);
+            }
           });
       setHandler(
           toHandler,

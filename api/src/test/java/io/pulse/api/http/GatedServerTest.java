@@ -334,7 +334,7 @@ class GatedServerTest {
     while (observed(what) != expected && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    assertEquals(expected, observed(what), what);
+    assertEquals(expected, observed(what), what + " among " + observed);
   }
 
   private int observed(String what) {
