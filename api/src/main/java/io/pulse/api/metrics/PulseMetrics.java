@@ -20,6 +20,7 @@ import io.pulse.engine.ingest.EventIngestion;
 import io.pulse.engine.journal.JournalAvailability;
 import io.pulse.engine.model.ModelCatalogRevision;
 import io.pulse.engine.user.UserEntityObserver;
+import io.pulse.engine.user.UserRecoveries;
 import io.pulse.persistence.DatabaseSettings;
 import io.pulse.persistence.JournalCircuitBreaker;
 import io.pulse.persistence.TaggedEventBacklog;
@@ -76,6 +77,12 @@ public final class PulseMetrics {
               heapPressure.close();
             });
     this.entities = new EntityMetrics(registry);
+    Gauge.builder(
+            "pulse.user.entities.recovering",
+            UserRecoveries.get(system),
+            UserRecoveries::inProgress)
+        .description("Users being loaded from the journal on this node now")
+        .register(registry);
     this.ingest = new IngestMetrics(registry);
     this.sharding = new ShardingGauges(system, registry);
     this.http = new HttpMetrics(registry, this::refresh);
@@ -125,6 +132,11 @@ public final class PulseMetrics {
         .description(
             "Events this node holds unacknowledged at most before it answers 503"
                 + " (pulse.ingest.max-in-flight-events)")
+        .register(registry);
+    Gauge.builder("pulse.ingest.admission.limit", ingestion, EventIngestion::admissionLimit)
+        .description(
+            "Events this node admits unacknowledged now: from pulse.ingest.initial-in-flight-events"
+                + " up to the limit, as requests are acknowledged within the target latency")
         .register(registry);
     return this;
   }

@@ -6,6 +6,7 @@ import io.pulse.engine.journal.JournalAvailability;
 import io.pulse.engine.journal.JournalStatus;
 import io.pulse.engine.journal.JournalUnavailableException;
 import io.pulse.engine.user.UserEntity;
+import io.pulse.engine.user.UserRecoveries;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -30,7 +32,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * receiver that matches them by correlation id, so there is no ask (and no temporary actor) per
  * user or per event. Parts for a user whose previous write is still in flight wait and are sent
  * together as one write when it is confirmed. The number of unacknowledged events on this node is
- * bounded: beyond it a request is refused at once rather than queued without limit.
+ * bounded, and so is the number of users it is loading from the journal: beyond either a request is
+ * refused at once rather than queued without limit.
  *
  * <p>While the node knows its journal database is unavailable, requests are refused at once, and
  * the moment it finds out, every request still waiting is answered: none of them could be confirmed
@@ -45,6 +48,8 @@ public final class EventIngestion {
   private final IngestSettings settings;
   private final ActorRef<UserEntity.PartsRecorded> replies;
   private final JournalAvailability journal;
+  private final IntSupplier recovering;
+  private final AdmissionLimit admission;
   private final Map<String, UserLane> lanes = new ConcurrentHashMap<>();
 
   /** Most events coalesced into one write of a user. */
@@ -55,6 +60,11 @@ public final class EventIngestion {
   private final AtomicInteger inFlightEvents = new AtomicInteger();
 
   public EventIngestion(ActorSystem<?> system, IngestSettings settings) {
+    this(system, settings, UserRecoveries.get(system)::inProgress);
+  }
+
+  /** With {@code recovering} telling how many users the node is loading from the journal now. */
+  EventIngestion(ActorSystem<?> system, IngestSettings settings, IntSupplier recovering) {
     this.system = system;
     this.sharding = ClusterSharding.get(system);
     this.settings = settings;
@@ -62,6 +72,12 @@ public final class EventIngestion {
         system.systemActorOf(
             replyReceiver(), "ingest-replies-" + INSTANCES.incrementAndGet(), Props.empty());
     this.journal = JournalAvailability.get(system);
+    this.recovering = recovering;
+    this.admission =
+        new AdmissionLimit(
+            settings.initialInFlightEvents(),
+            settings.maxInFlightEvents(),
+            settings.targetLatency().toNanos());
     Runnable stopFollowing =
         journal.onChange(
             status -> {
@@ -74,6 +90,11 @@ public final class EventIngestion {
 
   public int inFlightEvents() {
     return inFlightEvents.get();
+  }
+
+  /** The unacknowledged events this node admits now (see {@link AdmissionLimit}). */
+  public int admissionLimit() {
+    return admission.limit();
   }
 
   /**
@@ -90,14 +111,29 @@ public final class EventIngestion {
       journal.refused();
       return CompletableFuture.failedFuture(new JournalUnavailableException(status));
     }
+    int loading = recovering.getAsInt();
+    if (loading >= settings.maxRecoveringUsers()) {
+      return CompletableFuture.failedFuture(
+          new IngestOverloadedException(
+              "this node is loading "
+                  + loading
+                  + " users from the journal, its bound (pulse.ingest.max-recovering-users)"));
+    }
     int size = events.size();
-    if (inFlightEvents.addAndGet(size) > settings.maxInFlightEvents()) {
+    int before = inFlightEvents.getAndAdd(size);
+    if (!admission.admits(before, size)) {
       inFlightEvents.addAndGet(-size);
       return CompletableFuture.failedFuture(
           new IngestOverloadedException(
               "this node holds "
+                  + before
+                  + " unacknowledged events and admits "
+                  + admission.limit()
+                  + " now (pulse.ingest.max-in-flight-events is "
                   + settings.maxInFlightEvents()
-                  + " unacknowledged events, its limit"));
+                  + "; the limit rises as requests are acknowledged within "
+                  + settings.targetLatency().toMillis()
+                  + " ms)"));
     }
     Map<String, List<BehaviouralEvent>> byUser = new LinkedHashMap<>();
     for (BehaviouralEvent event : events) {
@@ -106,7 +142,7 @@ public final class EventIngestion {
           .add(event);
     }
     long correlationId = correlationIds.incrementAndGet();
-    PendingRequest request = new PendingRequest(byUser.size(), size);
+    PendingRequest request = new PendingRequest(byUser.size(), size, System.nanoTime());
     pending.put(correlationId, request);
     request.timeout =
         system
@@ -242,9 +278,17 @@ public final class EventIngestion {
     if (timeout != null) {
       timeout.cancel();
     }
-    inFlightEvents.addAndGet(-request.events);
+    answered(request, false);
     request.result.completeExceptionally(failure);
     return true;
+  }
+
+  private void answered(PendingRequest request, boolean acknowledged) {
+    inFlightEvents.addAndGet(-request.events);
+    long now = System.nanoTime();
+    // A failure answered quickly (the journal is gone, say) shows nothing about the pace the node
+    // keeps, and grows no limit; one answered late shows it cannot keep up.
+    admission.answered(acknowledged ? request.events : 0, now - request.admittedNanos, now);
   }
 
   private Behavior<UserEntity.PartsRecorded> replyReceiver() {
@@ -263,7 +307,7 @@ public final class EventIngestion {
                     && request.add(recorded)
                     && pending.remove(recorded.correlationId(), request)) {
                   request.timeout.cancel();
-                  inFlightEvents.addAndGet(-request.events);
+                  answered(request, true);
                   request.result.complete(
                       new IngestResult(request.accepted, request.duplicates, request.refused));
                 }
@@ -278,15 +322,17 @@ public final class EventIngestion {
   private static final class PendingRequest {
     final CompletableFuture<IngestResult> result = new CompletableFuture<>();
     final int events;
+    final long admittedNanos;
     int groupsLeft;
     int accepted;
     int duplicates;
     final List<EventRefusal> refused = new ArrayList<>(0);
     volatile Cancellable timeout;
 
-    PendingRequest(int groups, int events) {
+    PendingRequest(int groups, int events, long admittedNanos) {
       this.groupsLeft = groups;
       this.events = events;
+      this.admittedNanos = admittedNanos;
     }
 
     boolean add(UserEntity.Recorded recorded) {

@@ -205,6 +205,7 @@ public final class UserEntity
   private final JournalFailures failures;
   private final WriteInFlight inFlight = new WriteInFlight();
   private boolean recovered;
+  private final UserRecoveries.Recovery recovery;
 
   /** Registers the entity type with sharding on this node, unobserved, on the system clock. */
   public static void init(ActorSystem<?> system, TenantModels models, UserEntitySettings settings) {
@@ -316,6 +317,7 @@ public final class UserEntity
     this.observer = observer;
     this.clock = clock;
     this.failures = JournalFailures.of(context.getSystem());
+    this.recovery = UserRecoveries.get(context.getSystem()).begin();
   }
 
   @Override
@@ -621,11 +623,13 @@ public final class UserEntity
             RecoveryCompleted.instance(),
             state -> {
               recovered = true;
+              recovery.end();
               observer.started();
             })
         .onSignal(
             PostStop.instance(),
             state -> {
+              recovery.end();
               // A user whose recovery failed was never counted as started.
               if (recovered) {
                 observer.stopped();
@@ -633,8 +637,10 @@ public final class UserEntity
             })
         .onSignal(
             RecoveryFailed.class,
-            (state, failed) ->
-                failures.report(context.getLog(), entityId, "Recovery", failed.getFailure()))
+            (state, failed) -> {
+              recovery.end();
+              failures.report(context.getLog(), entityId, "Recovery", failed.getFailure());
+            })
         .onSignal(
             JournalPersistFailed.class,
             (state, failed) -> {

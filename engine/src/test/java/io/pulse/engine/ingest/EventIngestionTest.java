@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -289,6 +290,83 @@ class EventIngestionTest {
     assertEquals(
         List.of("t1|b-dan", "t1|b-eli", "t1|b-fin", "t1|silent-b"),
         commands.keySet().stream().sorted().toList());
+  }
+
+  @Test
+  void whileTheNodeLoadsItsBoundOfUsersFromTheJournalARequestIsRefusedAtOnce() throws Exception {
+    AtomicInteger loading = new AtomicInteger(5);
+    EventIngestion bounded =
+        new EventIngestion(
+            testKit.system(),
+            new IngestSettings(MAX_IN_FLIGHT_EVENTS, TIMEOUT, MAX_IN_FLIGHT_EVENTS, TIMEOUT, 5),
+            loading::get);
+
+    CompletableFuture<IngestResult> refused =
+        bounded.ingest(TENANT, List.of(event("r-1", "r-ivy"))).toCompletableFuture();
+    assertTrue(refused.isCompletedExceptionally(), "refused without waiting");
+    Throwable cause = failureOf(refused);
+    assertInstanceOf(IngestOverloadedException.class, cause);
+    assertTrue(cause.getMessage().contains("loading 5 users from the journal"), cause.getMessage());
+    received.expectNoMessage(Duration.ofMillis(100));
+    assertEquals(0, bounded.inFlightEvents());
+
+    loading.set(4);
+    assertEquals(
+        new IngestResult(1, 0),
+        await(bounded.ingest(TENANT, List.of(event("r-1", "r-ivy"))).toCompletableFuture()));
+    assertEquals("t1|r-ivy", receive(1).keySet().iterator().next());
+  }
+
+  @Test
+  void theAdmissionLimitStartsLowAndGrowsAsRequestsAreAcknowledgedInTime() throws Exception {
+    EventIngestion starting =
+        new EventIngestion(
+            testKit.system(),
+            new IngestSettings(100, TIMEOUT, 3, Duration.ofSeconds(1), Integer.MAX_VALUE),
+            () -> 0);
+    assertEquals(3, starting.admissionLimit());
+
+    // Alone, a request larger than the limit goes; a second one beside it does not.
+    CompletableFuture<IngestResult> held =
+        starting
+            .ingest(
+                TENANT,
+                List.of(
+                    event("g-1", "silent-g"),
+                    event("g-2", "silent-g"),
+                    event("g-3", "silent-g"),
+                    event("g-4", "silent-g")))
+            .toCompletableFuture();
+    CompletableFuture<IngestResult> refused =
+        starting.ingest(TENANT, List.of(event("g-5", "g-hal"))).toCompletableFuture();
+    assertTrue(refused.isCompletedExceptionally(), "refused at once");
+    assertInstanceOf(IngestOverloadedException.class, failureOf(refused));
+    // Given up at the timeout, later than the target: the limit stays at its floor.
+    assertInstanceOf(IngestTimeoutException.class, failureOf(held));
+    assertEquals(3, starting.admissionLimit());
+
+    // Acknowledged within the target: the limit grows by the request's events.
+    assertEquals(
+        new IngestResult(2, 0),
+        await(
+            starting
+                .ingest(TENANT, List.of(event("g-6", "g-hal"), event("g-7", "g-hal")))
+                .toCompletableFuture()));
+    assertEquals(5, starting.admissionLimit());
+    CompletableFuture<IngestResult> first =
+        starting
+            .ingest(TENANT, List.of(event("g-8", "g-ida"), event("g-9", "g-ida")))
+            .toCompletableFuture();
+    CompletableFuture<IngestResult> beside =
+        starting
+            .ingest(
+                TENANT,
+                List.of(event("g-10", "g-jo"), event("g-11", "g-jo"), event("g-12", "g-jo")))
+            .toCompletableFuture();
+    assertEquals(new IngestResult(2, 0), await(first));
+    assertEquals(new IngestResult(3, 0), await(beside), "5 events fit the grown limit");
+    assertEquals(0, starting.inFlightEvents());
+    received.receiveSeveralMessages(4, WAIT);
   }
 
   @Test

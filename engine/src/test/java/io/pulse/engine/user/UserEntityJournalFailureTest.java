@@ -20,15 +20,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.JournalOperation;
+import org.apache.pekko.persistence.testkit.ProcessingPolicy;
+import org.apache.pekko.persistence.testkit.ProcessingResult;
+import org.apache.pekko.persistence.testkit.ProcessingSuccess;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -204,6 +211,69 @@ class UserEntityJournalFailureTest {
     testKit.createTestProbe().expectTerminated(entity, Duration.ofSeconds(5));
     assertEquals(List.of(), errors());
     assertEquals(0, active.get(), "a user that never started is not counted as leaving");
+  }
+
+  @Test
+  void theNodeCountsTheUsersItIsLoadingAndNoneOnceLoadedFailedOrStopped() throws Exception {
+    UserRecoveries recoveries = UserRecoveries.get(testKit.system());
+    assertEquals(0, recoveries.inProgress());
+    CountDownLatch release = new CountDownLatch(1);
+    journal.withPolicy(holdingReadsOf("held-", release));
+    List<ActorRef<UserEntity.Command>> held = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      held.add(spawn(UserEntity.entityId("default", "held-" + UUID.randomUUID())));
+    }
+    awaitRecovering(recoveries, 3);
+
+    release.countDown();
+    TestProbe<UserEngagement> replies = testKit.createTestProbe();
+    held.forEach(entity -> entity.tell(new UserEntity.GetEngagement(replies.getRef())));
+    replies.receiveSeveralMessages(3, Duration.ofSeconds(5));
+    assertEquals(0, recoveries.inProgress(), "loaded");
+
+    journal.resetPolicy();
+    journal.failNextRead();
+    ActorRef<UserEntity.Command> failing =
+        spawn(UserEntity.entityId("default", "r-" + UUID.randomUUID()));
+    testKit.createTestProbe().expectTerminated(failing, Duration.ofSeconds(5));
+    assertEquals(0, recoveries.inProgress(), "a failed recovery ends too");
+
+    CountDownLatch never = new CountDownLatch(1);
+    journal.withPolicy(holdingReadsOf("held-", never));
+    ActorRef<UserEntity.Command> stopped =
+        spawn(UserEntity.entityId("default", "held-" + UUID.randomUUID()));
+    awaitRecovering(recoveries, 1);
+    testKit.stop(stopped, Duration.ofSeconds(5));
+    assertEquals(0, recoveries.inProgress(), "a user stopped while loading is not counted");
+    never.countDown();
+    journal.resetPolicy();
+  }
+
+  /** Holds the journal's reads for users whose ids contain {@code marker} until released. */
+  private static ProcessingPolicy<JournalOperation> holdingReadsOf(
+      String marker, CountDownLatch release) {
+    return new ProcessingPolicy<>() {
+      @Override
+      public ProcessingResult tryProcess(String persistenceId, JournalOperation operation) {
+        if (persistenceId.contains(marker)) {
+          try {
+            release.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return ProcessingSuccess.getInstance();
+      }
+    };
+  }
+
+  private static void awaitRecovering(UserRecoveries recoveries, int expected)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (recoveries.inProgress() != expected && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(expected, recoveries.inProgress(), "users being loaded");
   }
 
   @Test
