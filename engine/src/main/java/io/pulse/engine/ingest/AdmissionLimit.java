@@ -44,12 +44,11 @@ final class AdmissionLimit {
 
   /**
    * Whether a request of {@code events} is admitted beside {@code inFlight} unacknowledged ones:
-   * never beyond the maximum; within the limit now, or alone, so that a node holding none can
-   * always make progress whatever its limit.
+   * while the window is not full, as TCP sends, so that a request larger than the limit is not
+   * starved by smaller ones; never beyond the maximum.
    */
   boolean admits(int inFlight, int events) {
-    long after = (long) inFlight + events;
-    return after <= ceiling && (inFlight == 0 || after <= limit);
+    return inFlight < limit && (long) inFlight + events <= ceiling;
   }
 
   /**

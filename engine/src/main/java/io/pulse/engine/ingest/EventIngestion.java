@@ -112,7 +112,9 @@ public final class EventIngestion {
       return CompletableFuture.failedFuture(new JournalUnavailableException(status));
     }
     int loading = recovering.getAsInt();
-    if (loading >= settings.maxRecoveringUsers()) {
+    // A node holding nothing in flight admits a request whatever it is loading: it can always
+    // make progress, even should the count be wrong.
+    if (loading >= settings.maxRecoveringUsers() && inFlightEvents.get() > 0) {
       return CompletableFuture.failedFuture(
           new IngestOverloadedException(
               "this node is loading "
@@ -120,9 +122,13 @@ public final class EventIngestion {
                   + " users from the journal, its bound (pulse.ingest.max-recovering-users)"));
     }
     int size = events.size();
-    int before = inFlightEvents.getAndAdd(size);
+    int before;
+    // Checked and counted at once: a request refused never shows in the count others see.
+    do {
+      before = inFlightEvents.get();
+    } while (admission.admits(before, size)
+        && !inFlightEvents.compareAndSet(before, before + size));
     if (!admission.admits(before, size)) {
-      inFlightEvents.addAndGet(-size);
       return CompletableFuture.failedFuture(
           new IngestOverloadedException(
               "this node holds "

@@ -29,8 +29,14 @@ public record IngestSettings(
               + "); got "
               + initialInFlightEvents);
     }
-    if (targetLatency.isNegative() || targetLatency.isZero()) {
-      throw new IllegalArgumentException("pulse.ingest.target-latency must be positive");
+    if (targetLatency.isNegative()
+        || targetLatency.isZero()
+        || targetLatency.compareTo(timeout) > 0) {
+      throw new IllegalArgumentException(
+          "pulse.ingest.target-latency must be positive and at most pulse.ingest.timeout ("
+              + timeout
+              + "); got "
+              + targetLatency);
     }
     if (maxRecoveringUsers < 1) {
       throw new IllegalArgumentException(

@@ -15,8 +15,8 @@ class AdmissionLimitTest {
   @Test
   void startsSmallAndGrowsByWhatIsAcknowledgedInTime() {
     AdmissionLimit admission = new AdmissionLimit(2_000, 200_000, TARGET);
-    assertTrue(admission.admits(1_500, 500));
-    assertFalse(admission.admits(1_501, 500), "beyond the initial limit");
+    assertTrue(admission.admits(1_999, 1_000), "while the window is not full");
+    assertFalse(admission.admits(2_000, 1), "the initial limit is full");
 
     admission.answered(500, 300 * MS, 0);
     assertEquals(2_500, admission.limit());
@@ -55,11 +55,13 @@ class AdmissionLimitTest {
   }
 
   @Test
-  void aNodeHoldingNothingAdmitsARequestLargerThanItsLimitButNotThanItsMaximum() {
+  void aRequestLargerThanTheLimitGoesWhileTheWindowIsNotFullButNeverBeyondTheMaximum() {
     AdmissionLimit admission = new AdmissionLimit(100, 1_000, TARGET);
     assertTrue(admission.admits(0, 1_000), "a request larger than the limit, alone");
+    assertTrue(admission.admits(50, 900), "beside others, not starved by smaller requests");
+    assertFalse(admission.admits(100, 1), "a full window");
     assertFalse(admission.admits(0, 1_001), "never beyond the maximum");
-    assertFalse(admission.admits(1, 100));
+    assertFalse(admission.admits(200, 900), "never beyond the maximum");
   }
 
   @Test

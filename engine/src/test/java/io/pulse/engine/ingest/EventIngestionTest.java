@@ -301,6 +301,12 @@ class EventIngestionTest {
             new IngestSettings(MAX_IN_FLIGHT_EVENTS, TIMEOUT, MAX_IN_FLIGHT_EVENTS, TIMEOUT, 5),
             loading::get);
 
+    // Holding nothing, the node admits a request whatever it is loading: it can always progress.
+    CompletableFuture<IngestResult> held =
+        bounded.ingest(TENANT, List.of(event("r-0", "silent-r"))).toCompletableFuture();
+    assertEquals(1, bounded.inFlightEvents());
+    assertEquals("t1|silent-r", receive(1).keySet().iterator().next());
+
     CompletableFuture<IngestResult> refused =
         bounded.ingest(TENANT, List.of(event("r-1", "r-ivy"))).toCompletableFuture();
     assertTrue(refused.isCompletedExceptionally(), "refused without waiting");
@@ -308,13 +314,15 @@ class EventIngestionTest {
     assertInstanceOf(IngestOverloadedException.class, cause);
     assertTrue(cause.getMessage().contains("loading 5 users from the journal"), cause.getMessage());
     received.expectNoMessage(Duration.ofMillis(100));
-    assertEquals(0, bounded.inFlightEvents());
+    assertEquals(1, bounded.inFlightEvents(), "a refused request is never counted");
 
     loading.set(4);
     assertEquals(
         new IngestResult(1, 0),
         await(bounded.ingest(TENANT, List.of(event("r-1", "r-ivy"))).toCompletableFuture()));
     assertEquals("t1|r-ivy", receive(1).keySet().iterator().next());
+    assertInstanceOf(IngestTimeoutException.class, failureOf(held));
+    assertEquals(0, bounded.inFlightEvents());
   }
 
   @Test
