@@ -111,35 +111,10 @@ public final class EventIngestion {
       journal.refused();
       return CompletableFuture.failedFuture(new JournalUnavailableException(status));
     }
-    int loading = recovering.getAsInt();
-    // A node holding nothing in flight admits a request whatever it is loading: it can always
-    // make progress, even should the count be wrong.
-    if (loading >= settings.maxRecoveringUsers() && inFlightEvents.get() > 0) {
-      return CompletableFuture.failedFuture(
-          new IngestOverloadedException(
-              "this node is loading "
-                  + loading
-                  + " users from the journal, its bound (pulse.ingest.max-recovering-users)"));
-    }
     int size = events.size();
-    int before;
-    // Checked and counted at once: a request refused never shows in the count others see.
-    do {
-      before = inFlightEvents.get();
-    } while (admission.admits(before, size)
-        && !inFlightEvents.compareAndSet(before, before + size));
-    if (!admission.admits(before, size)) {
-      return CompletableFuture.failedFuture(
-          new IngestOverloadedException(
-              "this node holds "
-                  + before
-                  + " unacknowledged events and admits "
-                  + admission.limit()
-                  + " now (pulse.ingest.max-in-flight-events is "
-                  + settings.maxInFlightEvents()
-                  + "; the limit rises as requests are acknowledged within "
-                  + settings.targetLatency().toMillis()
-                  + " ms)"));
+    String refusal = admit(size);
+    if (refusal != null) {
+      return CompletableFuture.failedFuture(new IngestOverloadedException(refusal));
     }
     Map<String, List<BehaviouralEvent>> byUser = new LinkedHashMap<>();
     for (BehaviouralEvent event : events) {
@@ -166,6 +141,39 @@ public final class EventIngestion {
       dispatch(group.getKey(), new UserEntity.Part(correlationId, group.getValue(), deadline));
     }
     return request.result;
+  }
+
+  /**
+   * Counts {@code size} more events in flight if the node admits them now, and answers null; else
+   * answers why not, counting nothing. The decision and the count are one compare-and-set, so a
+   * refused request never shows in the count that others see, and an admitted one is never refused
+   * after it was counted. A node holding nothing admits any request: it can always make progress,
+   * even should the count of users it is loading be wrong.
+   */
+  private String admit(int size) {
+    int loading = recovering.getAsInt();
+    while (true) {
+      int before = inFlightEvents.get();
+      if (before > 0 && loading >= settings.maxRecoveringUsers()) {
+        return "this node is loading "
+            + loading
+            + " users from the journal, its bound (pulse.ingest.max-recovering-users)";
+      }
+      if (!admission.admits(before, size)) {
+        return "this node holds "
+            + before
+            + " unacknowledged events and admits "
+            + admission.limit()
+            + " now (pulse.ingest.max-in-flight-events is "
+            + settings.maxInFlightEvents()
+            + "; the limit rises as requests are acknowledged within "
+            + settings.targetLatency().toMillis()
+            + " ms)";
+      }
+      if (inFlightEvents.compareAndSet(before, before + size)) {
+        return null;
+      }
+    }
   }
 
   /**
