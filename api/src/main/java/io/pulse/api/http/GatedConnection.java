@@ -127,8 +127,7 @@ final class GatedConnection
                   && responsesOwed == 0
                   && openEntity == null
                   && !draining) {
-                observer.timedOut(
-                    requestSeen ? ConnectionGate.Timeout.IDLE : ConnectionGate.Timeout.HEADER_READ);
+                observeWaitTimedOut();
               }
               failStage(failure);
             }
@@ -183,8 +182,7 @@ final class GatedConnection
     @Override
     public void onTimer(Object key) {
       if (AWAIT_REQUEST_HEAD.equals(key)) {
-        observer.timedOut(
-            requestSeen ? ConnectionGate.Timeout.IDLE : ConnectionGate.Timeout.HEADER_READ);
+        observeWaitTimedOut();
         close();
       } else if (DRAIN_DEADLINE.equals(key)) {
         if (openEntity != null) {
@@ -209,6 +207,12 @@ final class GatedConnection
           close();
         }
       }
+    }
+
+    /** The wait for a request head ran out: before the first request, or between requests. */
+    private void observeWaitTimedOut() {
+      observer.timedOut(
+          requestSeen ? ConnectionGate.Timeout.IDLE : ConnectionGate.Timeout.HEADER_READ);
     }
 
     /** Once nothing is owed or still being sent, the connection waits for its next request. */
