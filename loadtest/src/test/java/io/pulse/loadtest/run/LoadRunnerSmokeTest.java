@@ -95,21 +95,7 @@ class LoadRunnerSmokeTest {
   void aStallAtTheStartShowsAsTheTimeToTheFirstAcknowledgementAndTheLongestGap() throws Exception {
     try (StubPulseServer stub =
         new StubPulseServer(Set.of(KEY), 0, false).holdingFirstAnswers(800)) {
-      LoadSettings settings =
-          LoadSettings.builder()
-              .url(stub.url())
-              .keys(ApiKeys.of(List.of(KEY)))
-              .users(1000)
-              .eventsPerRequest(20)
-              .connections(2)
-              .warmupSeconds(0.2)
-              .durationSeconds(1.5)
-              .progressSeconds(0)
-              .seed(7)
-              .label("smoke-stall")
-              .build();
-      LoadReport report =
-          new LoadRunner(settings, new PrintStream(OutputStream.nullOutputStream())).run();
+      LoadReport report = quietClosedRun(stub, 1.5);
 
       LoadReport.Acknowledgements acknowledgements = report.acknowledgements();
       assertNotNull(acknowledgements);
@@ -122,25 +108,29 @@ class LoadRunnerSmokeTest {
       assertTrue(report.total().okRequests() > 10, "answers came after the stall");
     }
     try (StubPulseServer stub = new StubPulseServer(Set.of(KEY), 0, false)) {
-      LoadSettings settings =
-          LoadSettings.builder()
-              .url(stub.url())
-              .keys(ApiKeys.of(List.of(KEY)))
-              .users(1000)
-              .eventsPerRequest(20)
-              .connections(2)
-              .warmupSeconds(0.2)
-              .durationSeconds(1)
-              .progressSeconds(0)
-              .seed(7)
-              .build();
-      LoadReport report =
-          new LoadRunner(settings, new PrintStream(OutputStream.nullOutputStream())).run();
+      LoadReport report = quietClosedRun(stub, 1);
       assertTrue(
           report.acknowledgements().firstMs() < 500
               && report.acknowledgements().longestGapMs() < 500,
           "without a stall, answers come at once and often: " + report.acknowledgements());
     }
+  }
+
+  /** Two connections, 20 events a request, 0.2 s of warm-up, and no progress lines. */
+  private static LoadReport quietClosedRun(StubPulseServer stub, double seconds) throws Exception {
+    LoadSettings settings =
+        LoadSettings.builder()
+            .url(stub.url())
+            .keys(ApiKeys.of(List.of(KEY)))
+            .users(1000)
+            .eventsPerRequest(20)
+            .connections(2)
+            .warmupSeconds(0.2)
+            .durationSeconds(seconds)
+            .progressSeconds(0)
+            .seed(7)
+            .build();
+    return new LoadRunner(settings, new PrintStream(OutputStream.nullOutputStream())).run();
   }
 
   @Test
