@@ -42,6 +42,7 @@ import io.pulse.engine.user.UserEntity;
 import io.pulse.engine.user.UserEntitySettings;
 import io.pulse.persistence.DatabaseSettings;
 import io.pulse.persistence.JournalProbe;
+import io.pulse.persistence.LiveTagFeed;
 import io.pulse.persistence.PrivateFiles;
 import io.pulse.persistence.SchemaMigrations;
 import io.pulse.persistence.TaggedEventFeed;
@@ -158,7 +159,8 @@ public final class PulseServer {
               config.getInt("pulse.wake-ups.batch-size"),
               config.getInt("pulse.wake-ups.parallelism")),
           clock);
-      StatsProjection.init(system, database);
+      LiveTagFeed transitions = TransitionSubscriptions.startLiveRead(system, config);
+      StatsProjection.init(system, database, transitions);
       RescoringCoordinator.init(
           system,
           new RescoringCoordinator.Settings(
@@ -180,6 +182,7 @@ public final class PulseServer {
           TransitionSubscriptions.start(
               system,
               config,
+              transitions,
               tenants,
               responses,
               http,
@@ -189,7 +192,7 @@ public final class PulseServer {
               metrics.webhookObserver());
       metrics
           .watch(ingestion, ingest.maxInFlightEvents())
-          .watchReadSide(feed, database)
+          .watchReadSide(transitions, database)
           .watchRescoring(tenants, tenant -> catalogs.catalog(tenant).revisionHeld());
       Promotions promotions =
           Promotions.start(system, config, database, catalogs, responses, http, clock);

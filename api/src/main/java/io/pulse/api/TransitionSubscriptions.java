@@ -27,7 +27,8 @@ import org.apache.pekko.http.javadsl.Http;
 
 /**
  * Transitions pushed to campaign orchestrators on one node: the shared live read of transitions,
- * the SSE stream that follows it, and webhook subscriptions with their delivery runs.
+ * the SSE stream that follows it, and webhook subscriptions with their delivery runs, which follow
+ * it too.
  */
 public final class TransitionSubscriptions {
 
@@ -41,13 +42,31 @@ public final class TransitionSubscriptions {
   }
 
   /**
-   * Starts the live read, the subscription entities and their keeper on this node; webhook hosts
-   * are resolved with {@code resolver}, secrets sealed and opened with {@code secrets}, and
-   * deliveries reported to {@code observer}.
+   * Starts this node's one live read of the transition tag, which the SSE streams, the webhook
+   * deliveries, the statistics (where their singleton runs) and the read side's lag all follow, so
+   * that each stored transition is read and deserialized once per node.
+   */
+  public static LiveTagFeed startLiveRead(ActorSystem<?> system, Config config) {
+    Config live = config.getConfig("pulse.transitions.live");
+    return LiveTagFeed.start(
+        system,
+        JournalTags.TRANSITION,
+        new LiveTagFeed.Settings(
+            live.getDuration("mark-interval"),
+            live.getInt("hub-buffer-size"),
+            live.getDuration("restart.min-backoff"),
+            live.getDuration("restart.max-backoff")));
+  }
+
+  /**
+   * Starts the subscription entities and their keeper on this node, following {@code transitions};
+   * webhook hosts are resolved with {@code resolver}, secrets sealed and opened with {@code
+   * secrets}, and deliveries reported to {@code observer}.
    */
   public static TransitionSubscriptions start(
       ActorSystem<?> system,
       Config config,
+      LiveTagFeed transitions,
       Supplier<? extends Collection<String>> tenants,
       JsonResponses responses,
       HttpSettings http,
@@ -55,16 +74,6 @@ public final class TransitionSubscriptions {
       HostResolver resolver,
       SecretBox secrets,
       WebhookObserver observer) {
-    Config live = config.getConfig("pulse.transitions.live");
-    LiveTagFeed transitions =
-        LiveTagFeed.start(
-            system,
-            JournalTags.TRANSITION,
-            new LiveTagFeed.Settings(
-                live.getDuration("mark-interval"),
-                live.getInt("hub-buffer-size"),
-                live.getDuration("restart.min-backoff"),
-                live.getDuration("restart.max-backoff")));
     WebhookSettings webhooks = WebhookSettings.fromConfig(config);
     // Receivers check the signature's time against their own clock: sign with the real one.
     WebhookSender sender =

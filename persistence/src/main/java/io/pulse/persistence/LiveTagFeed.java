@@ -118,6 +118,20 @@ public final class LiveTagFeed {
         .mapMaterializedValue(ignored -> NotUsed.getInstance());
   }
 
+  /** The tag this feed reads. */
+  public String tag() {
+    return tag;
+  }
+
+  /**
+   * The journal offset up to which the shared live read has published every event with the tag; -1
+   * until it has found where to start. What is stored after it is what this node's consumers have
+   * not been shown yet.
+   */
+  public long position() {
+    return hubPosition.get();
+  }
+
   /** The offset of the newest journal entry (of any tag); 0 for an empty journal. */
   public CompletionStage<Long> head() {
     return FutureConverters.asJava(scalaReadJournal.readJournalDao().maxJournalSequence())

@@ -23,8 +23,8 @@ import io.pulse.engine.user.UserEntityObserver;
 import io.pulse.engine.user.UserRecoveries;
 import io.pulse.persistence.DatabaseSettings;
 import io.pulse.persistence.JournalCircuitBreaker;
+import io.pulse.persistence.LiveTagFeed;
 import io.pulse.persistence.TaggedEventBacklog;
-import io.pulse.persistence.TaggedEventFeed;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -167,9 +167,13 @@ public final class PulseMetrics {
     return this;
   }
 
-  /** Measures the transition read side's lag against the journal in {@code database}. */
-  public PulseMetrics watchReadSide(TaggedEventFeed feed, DatabaseSettings database) {
-    readSide = new ReadSideLag(system, feed, new TaggedEventBacklog(database), registry);
+  /**
+   * Measures the read sides' lag against the journal in {@code database}, that of this node's live
+   * read of transitions from what {@code transitions} has published.
+   */
+  public PulseMetrics watchReadSide(LiveTagFeed transitions, DatabaseSettings database) {
+    readSide =
+        new ReadSideLag(system, transitions::position, new TaggedEventBacklog(database), registry);
     readSide.refresh();
     return this;
   }

@@ -4,26 +4,21 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.pulse.engine.user.JournalTags;
-import io.pulse.persistence.JournalStreams;
 import io.pulse.persistence.ReadSide;
 import io.pulse.persistence.TaggedEventBacklog;
-import io.pulse.persistence.TaggedEventFeed;
 import io.pulse.persistence.projection.PromotionProjection;
 import io.pulse.persistence.stats.StatsProjection;
 import io.pulse.persistence.wakeup.WakeUpScheduler;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.apache.pekko.stream.RestartSettings;
-import org.apache.pekko.stream.javadsl.Sink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * up.
  *
  * <p>The readers: this node's live read of the transition tag ({@code transition-feed}, which the
- * feed, streams and webhooks share), followed here as a consumer of it does; and the cluster's
- * singletons that store their offsets in the database (wake-ups, the statistics, the promotion
- * projection), measured from the offset they stored, so every node reports the same for them.
+ * streams, webhooks and statistics share), measured from the offset up to which it has published;
+ * and the cluster's singletons that store their offsets in the database (wake-ups, the statistics,
+ * the promotion projection), measured from the offset they stored, so every node reports the same
+ * for them.
  */
 final class ReadSideLag {
 
@@ -61,22 +57,22 @@ final class ReadSideLag {
     }
   }
 
-  private final ActorSystem<?> system;
-  private final TaggedEventFeed feed;
+  private final LongSupplier livePosition;
   private final TaggedEventBacklog backlog;
   private final Executor blocking;
-  private final AtomicBoolean following = new AtomicBoolean();
-  private final AtomicLong deliveredOffset = new AtomicLong();
   private final Lag live = new Lag(ReadSide.stored(LIVE_FEED, JournalTags.TRANSITION));
   private final List<Lag> stored = new ArrayList<>();
 
+  /**
+   * {@code livePosition} is the offset up to which the live read has published the transitions,
+   * negative before it has started.
+   */
   ReadSideLag(
       ActorSystem<?> system,
-      TaggedEventFeed feed,
+      LongSupplier livePosition,
       TaggedEventBacklog backlog,
       MeterRegistry registry) {
-    this.system = system;
-    this.feed = feed;
+    this.livePosition = livePosition;
     this.backlog = backlog;
     this.blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     for (ReadSide side : storedReadSides()) {
@@ -114,7 +110,7 @@ final class ReadSideLag {
     return sides;
   }
 
-  /** Measures the lag; the first successful measurement starts following the feed. */
+  /** Measures the lag. */
   CompletionStage<Void> refresh() {
     return CompletableFuture.runAsync(this::measure, blocking)
         .exceptionally(
@@ -126,33 +122,15 @@ final class ReadSideLag {
 
   private void measure() {
     try {
-      if (!following.get()) {
-        // Start at the journal's current end: history is not lag, and replaying it is costly.
-        long newest = backlog.newestOffset(JournalTags.TRANSITION);
-        if (following.compareAndSet(false, true)) {
-          deliveredOffset.set(newest);
-          follow();
-        }
+      long published = livePosition.getAsLong();
+      if (published >= 0) {
+        live.set(backlog.after(JournalTags.TRANSITION, published));
       }
-      live.set(backlog.after(JournalTags.TRANSITION, deliveredOffset.get()));
       for (Lag lag : stored) {
         lag.set(backlog.after(lag.side().tag(), backlog.storedOffset(lag.side())));
       }
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private void follow() {
-    RestartSettings restart =
-        RestartSettings.create(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2);
-    JournalStreams.restarting(
-            system,
-            "Measuring the read side's lag",
-            restart,
-            () -> feed.live(JournalTags.TRANSITION, deliveredOffset.get()))
-        .runWith(
-            Sink.foreach(envelope -> deliveredOffset.set(TaggedEventFeed.offsetOf(envelope))),
-            system);
   }
 }

@@ -3,6 +3,7 @@ package io.pulse.persistence.stats;
 import io.pulse.engine.user.UserEntity;
 import io.pulse.persistence.DatabaseSettings;
 import io.pulse.persistence.JournalStreams;
+import io.pulse.persistence.LiveTagFeed;
 import io.pulse.persistence.ReadSide;
 import io.pulse.persistence.TaggedEventFeed;
 import java.sql.SQLException;
@@ -14,7 +15,9 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongFunction;
 import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -41,6 +44,11 @@ import org.apache.pekko.stream.javadsl.Source;
  * transition} for segment sizes and transitions by hour. Each batch of events is added to the
  * tables together with the offset it reaches, in one transaction, so after a restart every event
  * counts exactly once.
+ *
+ * <p>The transitions come from its node's shared live read of them ({@link LiveTagFeed}), which the
+ * transition streams and webhooks follow too: each transition is read from the journal and
+ * deserialized once per node, not once more here. Should the counting fall more than {@link
+ * #LIVE_BUFFER} transitions behind that read, it starts over from its stored offset.
  */
 public final class StatsProjection {
 
@@ -50,29 +58,57 @@ public final class StatsProjection {
   /** How long a batch waits to fill up. */
   static final Duration BATCH_WINDOW = Duration.ofMillis(100);
 
+  /** Transitions the live read may be ahead of the counting before it starts over. */
+  static final int LIVE_BUFFER = 8192;
+
   private static final RestartSettings RESTART =
       RestartSettings.create(Duration.ofMillis(500), Duration.ofSeconds(10), 0.2);
 
   private StatsProjection() {}
 
-  /** Runs the projection, for every tenant, on one node of the cluster. */
-  public static void init(ActorSystem<?> system, DatabaseSettings database) {
+  /**
+   * Runs the projection, for every tenant, on one node of the cluster, following the transitions of
+   * that node's {@code transitions} (a live read of {@link StatsStore#TRANSITIONS}' tag).
+   */
+  public static void init(
+      ActorSystem<?> system, DatabaseSettings database, LiveTagFeed transitions) {
     // Named as when there was one projection per tenant and only the default one, so that nodes of
     // both releases share one singleton during a rolling upgrade.
     ClusterSingleton.get(system)
-        .init(SingletonActor.of(create(database), "stats-projection-default"));
+        .init(SingletonActor.of(create(database, transitions), "stats-projection-default"));
   }
 
   /** The projection as an actor: it counts while it lives, and stops counting when it stops. */
-  public static Behavior<Void> create(DatabaseSettings database) {
+  public static Behavior<Void> create(DatabaseSettings database, LiveTagFeed transitions) {
+    if (!transitions.tag().equals(StatsStore.TRANSITIONS.tag())) {
+      throw new IllegalArgumentException(
+          "the statistics count the live read of "
+              + StatsStore.TRANSITIONS.tag()
+              + ", not of "
+              + transitions.tag());
+    }
+    return create(database, after -> transitions.after(after, LIVE_BUFFER));
+  }
+
+  /**
+   * As {@link #create(DatabaseSettings, LiveTagFeed)}, with the transitions after an offset read by
+   * {@code transitions}.
+   */
+  static Behavior<Void> create(
+      DatabaseSettings database, LongFunction<Source<EventEnvelope, NotUsed>> transitions) {
     Behavior<Void> counting =
         Behaviors.setup(
             context -> {
               StatsStore store = new StatsStore(database, "pulse-stats-projection", 2);
+              TaggedEventFeed journal = new TaggedEventFeed(context.getSystem());
               List<UniqueKillSwitch> feeds =
-                  StatsStore.FEEDS.stream()
-                      .map(feed -> follow(context.getSystem(), store, feed))
-                      .toList();
+                  List.of(
+                      follow(
+                          context.getSystem(),
+                          store,
+                          StatsStore.CUSTOMERS,
+                          after -> journal.live(StatsStore.CUSTOMERS.tag(), after)),
+                      follow(context.getSystem(), store, StatsStore.TRANSITIONS, transitions));
               Runnable stop =
                   () -> {
                     feeds.forEach(UniqueKillSwitch::shutdown);
@@ -100,11 +136,16 @@ public final class StatsProjection {
                 Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
   }
 
-  /** Counts the events of one tag, from the stored offset on; starts over from it on failure. */
+  /**
+   * Counts the events of one tag, read by {@code events} after an offset, from the stored offset
+   * on; starts over from it on failure.
+   */
   private static UniqueKillSwitch follow(
-      ActorSystem<?> system, StatsStore store, StatsStore.Feed feed) {
+      ActorSystem<?> system,
+      StatsStore store,
+      StatsStore.Feed feed,
+      LongFunction<Source<EventEnvelope, NotUsed>> events) {
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
-    TaggedEventFeed journal = new TaggedEventFeed(system);
     return JournalStreams.restarting(
             system,
             "Counting statistics of " + feed.tag(),
@@ -117,7 +158,7 @@ public final class StatsProjection {
                   .flatMapConcat(
                       stored -> {
                         counted.set(stored);
-                        return journal.live(feed.tag(), stored.orElse(0));
+                        return events.apply(stored.orElse(0));
                       })
                   .groupedWithin(BATCH_SIZE, BATCH_WINDOW)
                   .mapAsync(

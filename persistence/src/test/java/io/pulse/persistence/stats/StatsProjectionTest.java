@@ -12,7 +12,9 @@ import io.pulse.engine.domain.EngagementChange;
 import io.pulse.engine.domain.ScoredEvent;
 import io.pulse.engine.domain.SegmentTransition;
 import io.pulse.engine.domain.TransitionCause;
+import io.pulse.engine.user.JournalTags;
 import io.pulse.persistence.DatabaseKind;
+import io.pulse.persistence.LiveTagFeed;
 import io.pulse.persistence.stats.EngagementStats.HourlyCount;
 import io.pulse.persistence.testing.TestDatabase;
 import java.sql.SQLException;
@@ -151,7 +153,9 @@ class StatsProjectionTest {
             purchase(h, "2025-11-22T23:59:59Z", 1.0, true, 1, null),
             purchase(h, "2025-11-23T00:00:00Z", 2.0, false, 2, "2025-11-22T23:59:59Z"));
 
-        ActorRef<Void> projection = testKit.spawn(StatsProjection.create(database.settings()));
+        LiveTagFeed transitions = liveTransitions(testKit);
+        ActorRef<Void> projection =
+            testKit.spawn(StatsProjection.create(database.settings(), transitions));
         EngagementStats stats = caughtUp(store);
 
         // Users a, b, c, d, e, f, h; orders 3 + 2 + 1 + 1 + 2 + 2.
@@ -201,7 +205,7 @@ class StatsProjectionTest {
         assertEquals(7, stopped.users());
 
         // A new projection resumes from the stored offsets: only the new events are added.
-        testKit.spawn(StatsProjection.create(database.settings()));
+        testKit.spawn(StatsProjection.create(database.settings(), transitions));
         EngagementStats resumed = caughtUp(store);
         assertEquals(8, resumed.users());
         assertEquals(13, resumed.orders());
@@ -242,6 +246,67 @@ class StatsProjectionTest {
         testKit.shutdownTestKit();
       }
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(DatabaseKind.class)
+  void countingThatFallsBehindTheLiveReadStartsOverFromItsOffsetAndCountsEachTransitionOnce(
+      DatabaseKind kind) throws Exception {
+    try (TestDatabase database = TestDatabase.create(kind)) {
+      ActorTestKit testKit =
+          ActorTestKit.create(
+              "stats-behind",
+              database.config(
+                  ConfigFactory.parseString("pulse.read-journal.refresh-interval = 50ms")
+                      .withFallback(ConfigFactory.parseResources("engine.conf"))));
+      try (StatsStore store = new StatsStore(database.settings(), "stats-test", 1)) {
+        LiveTagFeed live = liveTransitions(testKit);
+        AtomicInteger starts = new AtomicInteger();
+        // One transition of room behind the live read: a burst that arrives while a batch is
+        // being stored overflows it, and the counting starts over from its stored offset.
+        testKit.spawn(
+            StatsProjection.create(
+                database.settings(),
+                after -> {
+                  starts.incrementAndGet();
+                  return live.after(after, 1);
+                }));
+        Journal journal = new Journal(testKit);
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        int users = 4;
+        int perUser = 600;
+        for (int user = 0; user < users; user++) {
+          String userId = "u" + user + "-" + run;
+          EngagementChange[] changes = new EngagementChange[perUser];
+          for (int i = 0; i < perUser; i++) {
+            // low, medium, low, ... : each user ends in medium (an even count of changes).
+            changes[i] =
+                i == 0
+                    ? transition(userId, "engagement", null, "low", "2026-11-22T12:00:00Z")
+                    : i % 2 == 1
+                        ? transition(userId, "engagement", "low", "medium", "2026-11-22T12:00:00Z")
+                        : transition(userId, "engagement", "medium", "low", "2026-11-22T12:00:00Z");
+          }
+          journal.write(userId, changes);
+        }
+
+        EngagementStats stats = caughtUp(store);
+        assertEquals((long) users * perUser, stats.transitions());
+        assertEquals(Map.of("engagement", Map.of("medium", (long) users)), stats.segments());
+        assertTrue(starts.get() > 1, "the counting never fell behind: " + starts.get());
+      } finally {
+        testKit.shutdownTestKit();
+      }
+    }
+  }
+
+  /** A live read of the transitions on {@code testKit}'s node, as the server starts one. */
+  private static LiveTagFeed liveTransitions(ActorTestKit testKit) {
+    return LiveTagFeed.start(
+        testKit.system(),
+        JournalTags.TRANSITION,
+        new LiveTagFeed.Settings(
+            Duration.ofMillis(50), 16, Duration.ofMillis(100), Duration.ofSeconds(1)));
   }
 
   @ParameterizedTest

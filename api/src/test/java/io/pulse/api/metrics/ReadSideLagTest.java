@@ -1,0 +1,160 @@
+package io.pulse.api.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pulse.engine.domain.EngagementChange;
+import io.pulse.engine.domain.SegmentTransition;
+import io.pulse.engine.domain.TransitionCause;
+import io.pulse.engine.user.JournalTags;
+import io.pulse.engine.user.UserEntity;
+import io.pulse.persistence.DatabaseKind;
+import io.pulse.persistence.TaggedEventBacklog;
+import io.pulse.persistence.TaggedEventFeed;
+import io.pulse.persistence.testing.TestDatabase;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The lag of this node's live read of transitions is what is stored after the offset up to which
+ * that read has published, measured without a read of its own.
+ */
+class ReadSideLagTest {
+
+  /** Journals what it is given under a user's persistence id and the users' tags. */
+  private static final class TaggedWriter
+      extends EventSourcedBehavior<TaggedWriter.Write, EngagementChange, Integer> {
+
+    record Write(List<EngagementChange> changes, ActorRef<Done> replyTo) {}
+
+    private static final JournalTags TAGS = JournalTags.of("default");
+
+    TaggedWriter() {
+      super(UserEntity.persistenceIdOf("default|lagging"));
+    }
+
+    @Override
+    public Integer emptyState() {
+      return 0;
+    }
+
+    @Override
+    public CommandHandler<Write, EngagementChange, Integer> commandHandler() {
+      return newCommandHandlerBuilder()
+          .forAnyState()
+          .onCommand(
+              Write.class,
+              (state, write) ->
+                  Effect()
+                      .persist(write.changes())
+                      .thenRun(after -> write.replyTo().tell(Done.getInstance())))
+          .build();
+    }
+
+    @Override
+    public EventHandler<Integer, EngagementChange> eventHandler() {
+      return newEventHandlerBuilder().forAnyState().onAnyEvent((count, change) -> count + 1);
+    }
+
+    @Override
+    public Set<String> tagsFor(EngagementChange change) {
+      return TAGS.tagsOf(change);
+    }
+  }
+
+  @Test
+  void theLiveReadsLagIsWhatIsStoredAfterTheOffsetItHasPublishedUpTo() throws Exception {
+    try (TestDatabase database = TestDatabase.create(DatabaseKind.H2)) {
+      ActorTestKit testKit =
+          ActorTestKit.create(
+              "read-side-lag",
+              database.config(ConfigFactory.parseString("pekko.fail-mixed-versions = off")));
+      try (TaggedEventBacklog backlog = new TaggedEventBacklog(database.settings())) {
+        TestProbe<Done> durable = testKit.createTestProbe();
+        testKit
+            .spawn(new TaggedWriter())
+            .tell(
+                new TaggedWriter.Write(
+                    List.of(transition(1), transition(2), transition(3)), durable.getRef()));
+        durable.expectMessage(Duration.ofSeconds(10), Done.getInstance());
+        List<Long> offsets =
+            new TaggedEventFeed(testKit.system())
+                    .page(JournalTags.TRANSITION, 0, 10)
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS)
+                    .stream()
+                    .map(TaggedEventFeed::offsetOf)
+                    .toList();
+        assertEquals(3, offsets.size());
+
+        AtomicLong published = new AtomicLong(-1);
+        MeterRegistry registry = new SimpleMeterRegistry();
+        ReadSideLag lag = new ReadSideLag(testKit.system(), published::get, backlog, registry);
+
+        // Not started yet: nothing measured.
+        lag.refresh().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(0, liveLag(registry));
+
+        published.set(0);
+        lag.refresh().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(3, liveLag(registry));
+        assertEquals(3, registry.get("pulse.read.side.lag.transitions").gauge().value());
+        assertTrue(liveLagSeconds(registry) >= 0);
+
+        published.set(offsets.get(1));
+        lag.refresh().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(1, liveLag(registry));
+
+        published.set(offsets.get(2));
+        lag.refresh().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(0, liveLag(registry));
+        assertEquals(0, liveLagSeconds(registry));
+      } finally {
+        testKit.shutdownTestKit();
+      }
+    }
+  }
+
+  private static double liveLag(MeterRegistry registry) {
+    return registry
+        .get("pulse.read.side.lag.events")
+        .tags("reader", ReadSideLag.LIVE_FEED, "tag", JournalTags.TRANSITION)
+        .gauge()
+        .value();
+  }
+
+  private static double liveLagSeconds(MeterRegistry registry) {
+    return registry
+        .get("pulse.read.side.lag")
+        .tags("reader", ReadSideLag.LIVE_FEED, "tag", JournalTags.TRANSITION)
+        .gauge()
+        .value();
+  }
+
+  private static SegmentTransition transition(int count) {
+    return new SegmentTransition(
+        "lagging:engagement:" + count,
+        "lagging",
+        "engagement",
+        count == 1 ? null : "low",
+        "low",
+        0,
+        Instant.parse("2026-12-06T12:00:00Z"),
+        TransitionCause.EVENT);
+  }
+}
