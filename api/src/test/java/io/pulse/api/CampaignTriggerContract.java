@@ -21,6 +21,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.projection.javadsl.ProjectionManagement;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -249,6 +253,44 @@ abstract class CampaignTriggerContract {
         eligibility.body().contains("eligibleAudience 'nope-" + run + "' is not an audience"),
         eligibility.body());
     assertProblem(http.get("/v1/campaigns/" + id), 404, "campaign-not-found");
+  }
+
+  @Test
+  void ofConcurrentDefinitionsOfACampaignTheAudienceOfTheOneStoredLastIsTheOneKept()
+      throws Exception {
+    String first = "first-" + run;
+    String second = "second-" + run;
+    audience(first, "{\"trait\": \"plan\", \"eq\": \"first\"}");
+    audience(second, "{\"trait\": \"plan\", \"eq\": \"second\"}");
+    String id = "contested-" + run;
+    ExecutorService clients = Executors.newFixedThreadPool(8);
+    try {
+      for (int round = 0; round < 4; round++) {
+        List<Future<HttpJson.Answer>> answers = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+          String audience = i % 2 == 0 ? first : second;
+          answers.add(
+              clients.submit(
+                  () ->
+                      put(id, campaign(Map.of("audience", audience, "entered", true), Map.of()))));
+        }
+        for (Future<HttpJson.Answer> answer : answers) {
+          HttpJson.Answer stored = answer.get(30, TimeUnit.SECONDS);
+          assertTrue(stored.status() == 201 || stored.status() == 200, stored.body());
+        }
+        String kept =
+            http.get("/v1/campaigns/" + id).json().path("trigger").path("audience").asText();
+        // The audience the stored definition names is in use: it cannot be deleted.
+        assertProblem(http.delete("/v1/audiences/" + kept), 409, "audience-in-use");
+      }
+      String kept =
+          http.get("/v1/campaigns/" + id).json().path("trigger").path("audience").asText();
+      String other = kept.equals(first) ? second : first;
+      // And nothing holds the other one any more.
+      assertEquals(204, http.delete("/v1/audiences/" + other).status());
+    } finally {
+      clients.shutdownNow();
+    }
   }
 
   @Test

@@ -179,7 +179,10 @@ public final class CampaignRoutes {
         .exceptionally(failure -> PulseRoutes.unavailable(responses, failure));
   }
 
-  /** Stores a campaign its registry watches already, then lists it. */
+  /**
+   * Stores a campaign its registry watches already, tells the registry the version it was stored
+   * as, then lists it.
+   */
   private CompletionStage<HttpResponse> store(String tenant, String campaignId, Campaign campaign) {
     return CampaignEntity.refFor(system, tenant, campaignId)
         .<StatusReply<CampaignDetails>>ask(
@@ -191,22 +194,49 @@ public final class CampaignRoutes {
                     responses.problem(invalid(List.of(reply.getError().getMessage()))));
               }
               CampaignDetails details = reply.getValue();
-              // Listed after it is stored: a failure here leaves it unlisted until the next PUT,
-              // never listed without a definition.
-              return CampaignDirectory.refFor(system, tenant)
-                  .<Done>ask(
-                      replyTo ->
-                          new CampaignDirectory.ListCampaign(
-                              campaignId, campaign.trigger(), replyTo),
-                      settings.askTimeout())
-                  .thenApply(
-                      listed -> {
-                        HttpResponse answer =
-                            responses.json(details.created() ? 201 : 200, documentOf(details));
-                        return details.created()
-                            ? answer.addHeader(Location.create("/v1/campaigns/" + campaignId))
-                            : answer;
-                      });
+              return confirmWatch(tenant, campaignId, details)
+                  .thenCompose(confirmed -> list(tenant, campaignId, campaign, details));
+            });
+  }
+
+  /**
+   * Tells the registry which stored version the campaign's watch belongs to: of two definitions
+   * stored concurrently, the one stored last decides what users mark, whatever order the two
+   * requests reach the registry in.
+   */
+  private CompletionStage<StatusReply<ModelCatalogRevision>> confirmWatch(
+      String tenant, String campaignId, CampaignDetails details) {
+    return ModelRegistry.refFor(system, tenant)
+        .<StatusReply<ModelCatalogRevision>>ask(
+            replyTo ->
+                new ModelRegistry.WatchCampaign(
+                    campaignId, details.campaign().watch(), details.version(), replyTo),
+            settings.askTimeout())
+        .thenApply(
+            confirmed -> {
+              if (confirmed.isSuccess()) {
+                catalogs.catalog(tenant).offer(confirmed.getValue());
+              }
+              return confirmed;
+            });
+  }
+
+  /** Lists a stored campaign, then answers with it. */
+  private CompletionStage<HttpResponse> list(
+      String tenant, String campaignId, Campaign campaign, CampaignDetails details) {
+    // Listed after it is stored: a failure here leaves it unlisted until the next PUT, never
+    // listed without a definition.
+    return CampaignDirectory.refFor(system, tenant)
+        .<Done>ask(
+            replyTo -> new CampaignDirectory.ListCampaign(campaignId, campaign.trigger(), replyTo),
+            settings.askTimeout())
+        .thenApply(
+            listed -> {
+              HttpResponse answer =
+                  responses.json(details.created() ? 201 : 200, documentOf(details));
+              return details.created()
+                  ? answer.addHeader(Location.create("/v1/campaigns/" + campaignId))
+                  : answer;
             });
   }
 

@@ -69,10 +69,29 @@ public final class ModelRegistry
    * Sets what a campaign watches (nothing, for a campaign that is gone or needs nothing of users);
    * the reply is the catalog after it, or an error naming each audience it names that does not
    * exist, which changes nothing.
+   *
+   * <p>{@code campaignVersion} is 0 for the watch of a definition about to be stored, which is
+   * always taken, so that users mark what it needs from the moment it is stored; once stored, the
+   * same watch is sent again with the version the definition was stored as. The watch of an older
+   * version than one already sent is then ignored: when two definitions of one campaign are stored
+   * concurrently, the registry ends up watching for the one stored last, whatever order the
+   * messages arrive in.
    */
   public record WatchCampaign(
-      String campaignId, CampaignWatch watch, ActorRef<StatusReply<ModelCatalogRevision>> replyTo)
-      implements Command {}
+      String campaignId,
+      CampaignWatch watch,
+      long campaignVersion,
+      ActorRef<StatusReply<ModelCatalogRevision>> replyTo)
+      implements Command {
+
+    /** The watch of a definition about to be stored. */
+    public WatchCampaign(
+        String campaignId,
+        CampaignWatch watch,
+        ActorRef<StatusReply<ModelCatalogRevision>> replyTo) {
+      this(campaignId, watch, 0, replyTo);
+    }
+  }
 
   /** Creates or replaces an audience; an unchanged definition keeps its version. */
   public record PutAudience(Audience audience, ActorRef<StatusReply<AudiencePut>> replyTo)
@@ -119,8 +138,19 @@ public final class ModelRegistry
           AudienceRemoved,
           CampaignWatched {}
 
-  /** What a campaign watches changed; an empty watch removes the campaign's. */
-  public record CampaignWatched(String campaignId, CampaignWatch watch) implements Event {}
+  /**
+   * What a campaign watches changed; an empty watch removes the campaign's. {@code campaignVersion}
+   * is the version of the stored definition it is the watch of, 0 for one about to be stored (and
+   * in events journaled before versions were kept).
+   */
+  public record CampaignWatched(String campaignId, CampaignWatch watch, long campaignVersion)
+      implements Event {
+
+    /** The watch of a definition about to be stored. */
+    public CampaignWatched(String campaignId, CampaignWatch watch) {
+      this(campaignId, watch, 0);
+    }
+  }
 
   /** An audience was created or replaced by a new version. */
   public record AudienceStored(Audience audience) implements Event {}
@@ -146,13 +176,33 @@ public final class ModelRegistry
       ScoringModels models,
       Map<String, RescoringProgress> rescorings,
       Audiences audiences,
-      Map<String, CampaignWatch> watches)
+      Map<String, CampaignWatch> watches,
+      Map<String, Long> watchedVersions)
       implements CborSerializable {
 
     public State {
       rescorings = rescorings == null ? Map.of() : Map.copyOf(rescorings);
       audiences = audiences == null ? Audiences.NONE : audiences;
       watches = watches == null ? Map.of() : Map.copyOf(watches);
+      watchedVersions = watchedVersions == null ? Map.of() : Map.copyOf(watchedVersions);
+    }
+
+    /** A registry that knows no campaign version of what campaigns watch, as kept before. */
+    public State(
+        long revision,
+        ScoringModels models,
+        Map<String, RescoringProgress> rescorings,
+        Audiences audiences,
+        Map<String, CampaignWatch> watches) {
+      this(revision, models, rescorings, audiences, watches, Map.of());
+    }
+
+    /**
+     * The version of the newest stored definition of {@code campaignId} whose watch was sent; 0
+     * when none was.
+     */
+    long watchedVersion(String campaignId) {
+      return watchedVersions.getOrDefault(campaignId, 0L);
     }
 
     /** A registry whose campaigns watch nothing, as kept before campaigns watched users. */
@@ -180,21 +230,33 @@ public final class ModelRegistry
         ScoringModel model = stored.model();
         nextRescorings.put(
             model.id(), RescoringProgress.started(model.id(), model.version(), false));
-        return new State(revision + 1, models.with(model), nextRescorings, audiences, watches);
+        return new State(
+            revision + 1, models.with(model), nextRescorings, audiences, watches, watchedVersions);
       }
       if (event instanceof ModelRemoved removed) {
         long version = models.get(removed.modelId()).map(ScoringModel::version).orElse(0L);
         nextRescorings.put(
             removed.modelId(), RescoringProgress.started(removed.modelId(), version, true));
         return new State(
-            revision + 1, models.without(removed.modelId()), nextRescorings, audiences, watches);
+            revision + 1,
+            models.without(removed.modelId()),
+            nextRescorings,
+            audiences,
+            watches,
+            watchedVersions);
       }
       if (event instanceof AudienceStored stored) {
         Audience audience = stored.audience();
         RescoringProgress started =
             RescoringProgress.startedForAudience(audience.id(), audience.version(), false);
         nextRescorings.put(started.key(), started);
-        return new State(revision + 1, models, nextRescorings, audiences.with(audience), watches);
+        return new State(
+            revision + 1,
+            models,
+            nextRescorings,
+            audiences.with(audience),
+            watches,
+            watchedVersions);
       }
       if (event instanceof AudienceRemoved removed) {
         long version = audiences.get(removed.audienceId()).map(Audience::version).orElse(0L);
@@ -202,7 +264,12 @@ public final class ModelRegistry
             RescoringProgress.startedForAudience(removed.audienceId(), version, true);
         nextRescorings.put(started.key(), started);
         return new State(
-            revision + 1, models, nextRescorings, audiences.without(removed.audienceId()), watches);
+            revision + 1,
+            models,
+            nextRescorings,
+            audiences.without(removed.audienceId()),
+            watches,
+            watchedVersions);
       }
       if (event instanceof CampaignWatched watched) {
         Map<String, CampaignWatch> nextWatches = new TreeMap<>(watches);
@@ -216,7 +283,13 @@ public final class ModelRegistry
           RescoringProgress started = RescoringProgress.startedForDates(revision + 1);
           nextRescorings.put(started.key(), started);
         }
-        return new State(revision + 1, models, nextRescorings, audiences, nextWatches);
+        Map<String, Long> nextVersions = watchedVersions;
+        if (watched.campaignVersion() > watchedVersion(watched.campaignId())) {
+          nextVersions = new TreeMap<>(watchedVersions);
+          nextVersions.put(watched.campaignId(), watched.campaignVersion());
+        }
+        return new State(
+            revision + 1, models, nextRescorings, audiences, nextWatches, nextVersions);
       }
       RescoringProgress progress = ((RescoringReported) event).progress();
       nextRescorings.put(progress.key(), progress);
@@ -224,7 +297,8 @@ public final class ModelRegistry
           progress.finished() && !progress.audience() && !progress.dates()
               ? models.rescored(progress.model())
               : models;
-      return new State(revision + 1, nextModels, nextRescorings, audiences, watches);
+      return new State(
+          revision + 1, nextModels, nextRescorings, audiences, watches, watchedVersions);
     }
 
     private static Set<String> dateKeys(Map<String, CampaignWatch> watches) {
@@ -408,6 +482,11 @@ public final class ModelRegistry
   }
 
   private ReplyEffect<Event, State> onWatchCampaign(State state, WatchCampaign command) {
+    long heldVersion = state.watchedVersion(command.campaignId());
+    if (command.campaignVersion() > 0 && command.campaignVersion() < heldVersion) {
+      // The watch of a definition that a newer one replaced meanwhile: the newer one's stays.
+      return Effect().reply(command.replyTo(), StatusReply.success(state.catalog(tenant)));
+    }
     List<String> problems = new ArrayList<>();
     command
         .watch()
@@ -423,11 +502,14 @@ public final class ModelRegistry
       return Effect().reply(command.replyTo(), StatusReply.error(String.join("; ", problems)));
     }
     CampaignWatch held = state.watches().getOrDefault(command.campaignId(), CampaignWatch.NONE);
-    if (held.equals(command.watch())) {
+    // A newer version is recorded even with the same watch, so that an older one sent later
+    // cannot replace it.
+    if (held.equals(command.watch()) && command.campaignVersion() <= heldVersion) {
       return Effect().reply(command.replyTo(), StatusReply.success(state.catalog(tenant)));
     }
     return Effect()
-        .persist(new CampaignWatched(command.campaignId(), command.watch()))
+        .persist(
+            new CampaignWatched(command.campaignId(), command.watch(), command.campaignVersion()))
         .thenRun(this::announce)
         .thenReply(command.replyTo(), after -> StatusReply.success(after.catalog(tenant)));
   }

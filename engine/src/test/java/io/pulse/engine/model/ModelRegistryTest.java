@@ -289,6 +289,60 @@ class ModelRegistryTest {
   }
 
   @Test
+  void ofTwoDefinitionsOfACampaignStoredConcurrentlyTheWatchOfTheOneStoredLastStays() {
+    CampaignWatch purchases = eventWatch("purchase");
+    CampaignWatch complaints = eventWatch("support_contact");
+
+    // Two PUTs: each sends its watch before its definition is stored, both arrive; the second
+    // one's definition is stored first (version 1), the first one's last (version 2), and their
+    // confirmations arrive in the order of their requests.
+    watch("offer", purchases);
+    watch("offer", complaints);
+    assertEquals(Map.of("offer", purchases), watch("offer", purchases, 2).getValue().watches());
+    assertEquals(Map.of("offer", purchases), watch("offer", complaints, 1).getValue().watches());
+    assertEquals(Map.of("offer", purchases), registry.getState().watches());
+
+    // The same, with the confirmations the other way round.
+    watch("offer", purchases);
+    watch("offer", complaints);
+    watch("offer", complaints, 3);
+    watch("offer", purchases, 4);
+    assertEquals(Map.of("offer", purchases), registry.getState().watches());
+
+    // A newer version with the watch already held is recorded all the same: the older one that
+    // comes after it changes nothing.
+    watch("offer", complaints);
+    watch("offer", complaints, 6);
+    watch("offer", purchases, 5);
+    assertEquals(Map.of("offer", complaints), registry.getState().watches());
+    registry.restart();
+    assertEquals(Map.of("offer", complaints), registry.getState().watches());
+    watch("offer", purchases, 5);
+    assertEquals(Map.of("offer", complaints), registry.getState().watches());
+
+    // The watch of a definition about to be stored is taken whatever was stored before.
+    watch("offer", purchases);
+    assertEquals(Map.of("offer", purchases), registry.getState().watches());
+  }
+
+  private static CampaignWatch eventWatch(String type) {
+    return new CampaignWatch(
+        Map.of(), new EventWatch(new EventMatch(type, List.of()), false), null);
+  }
+
+  private static StatusReply<ModelCatalogRevision> watch(
+      String campaign, CampaignWatch watch, long campaignVersion) {
+    StatusReply<ModelCatalogRevision> reply =
+        registry
+            .<StatusReply<ModelCatalogRevision>>runCommand(
+                replyTo ->
+                    new ModelRegistry.WatchCampaign(campaign, watch, campaignVersion, replyTo))
+            .reply();
+    assertTrue(reply.isSuccess(), () -> reply.getError().getMessage());
+    return reply;
+  }
+
+  @Test
   void anAudienceThatACampaignNamesIsKept() {
     registry.<StatusReply<ModelRegistry.AudiencePut>>runCommand(
         replyTo ->

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import io.pulse.engine.EngineTestConfig;
 import io.pulse.engine.access.AccessRegistry;
 import io.pulse.engine.domain.AudienceForgotten;
@@ -669,6 +671,35 @@ class SerializationTest {
         "campaign-watched");
     assertJournalRoundTrip(
         new ModelRegistry.CampaignWatched("gone", CampaignWatch.NONE), "campaign-watched");
+    assertJournalRoundTrip(
+        new ModelRegistry.CampaignWatched("birthdays", campaignWatches().get("birthdays"), 3),
+        "campaign-watched");
+    // Journaled before the registry kept the version a watch belongs to: read as version 0.
+    byte[] earlier =
+        new ObjectMapper(new CBORFactory())
+            .writeValueAsBytes(
+                Map.of(
+                    "campaignId",
+                    "gone",
+                    "watch",
+                    Map.of("audiences", Map.of("trigger.audience", "vip"))));
+    JournalSerializer journal =
+        assertInstanceOf(
+            JournalSerializer.class,
+            serializerOf(new ModelRegistry.CampaignWatched("gone", CampaignWatch.NONE)));
+    assertEquals(
+        new ModelRegistry.CampaignWatched(
+            "gone", new CampaignWatch(Map.of("trigger.audience", "vip"), null, null), 0),
+        journal.fromBinary(earlier, "campaign-watched"));
+    assertJournalRoundTrip(
+        new ModelRegistry.State(
+            10,
+            state.models(),
+            state.rescorings(),
+            Audiences.NONE,
+            campaignWatches(),
+            Map.of("birthdays", 3L)),
+        "model-registry-state");
     assertJournalRoundTrip(state, "model-registry-state");
     verify(
         new ModelCatalogRevision(
