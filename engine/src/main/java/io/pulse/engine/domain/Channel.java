@@ -16,8 +16,11 @@ public enum Channel {
   OTHER;
 
   /** The lower-case name used on the wire. */
+  /** Worked out once: every event's channel is read and written by it. */
+  private final String wireName = name().toLowerCase(Locale.ROOT);
+
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return wireName;
   }
 
   public static Optional<Channel> fromWireName(String name) {

@@ -25,6 +25,17 @@ public record Recording(
     this(state, changes, accepted, duplicates, List.of());
   }
 
+  /** How many of the changes are band transitions, without collecting them. */
+  public int transitionCount() {
+    int count = 0;
+    for (EngagementChange change : changes) {
+      if (change instanceof SegmentTransition) {
+        count++;
+      }
+    }
+    return count;
+  }
+
   public List<SegmentTransition> transitions() {
     return changes.stream()
         .filter(SegmentTransition.class::isInstance)

@@ -62,7 +62,7 @@ record GroupWrite(
               recording.refused()));
       accepted += recording.accepted();
       duplicates += recording.duplicates();
-      transitions += recording.transitions().size();
+      transitions += recording.transitionCount();
       after = recording.state();
     }
     Optional<WakeUpScheduled> wakeUp = after.wakeUpToRequest(definitions, now);

@@ -204,6 +204,14 @@ public final class UserEntity
 
   private final JournalFailures failures;
   private final WriteInFlight inFlight = new WriteInFlight();
+
+  /**
+   * The definitions the state was last found current with, so that events do not check every model
+   * and audience again while the definitions stay the same: events recorded under them keep the
+   * state current. Forgotten by every other command, which may change what the state holds.
+   */
+  private Definitions currentUnder;
+
   private boolean recovered;
   private final UserRecoveries.Recovery recovery;
 
@@ -353,9 +361,10 @@ public final class UserEntity
   private Effect<EngagementChange, UserEngagement> onRecordParts(
       UserEngagement state, RecordParts command) {
     Definitions current = definitions.get();
-    if (history.loading() || HistoryReplay.needed(state, current)) {
+    if (history.loading() || (current != currentUnder && HistoryReplay.needed(state, current))) {
       return waitForHistory();
     }
+    currentUnder = current;
     long received = System.nanoTime();
     GroupWrite write =
         GroupWrite.of(
@@ -388,6 +397,7 @@ public final class UserEntity
   }
 
   private Effect<EngagementChange, UserEngagement> onWakeUp(UserEngagement state, WakeUp command) {
+    currentUnder = null;
     if (!modelsLoaded.getAsBoolean()) {
       // Woken before this node knows the models: it would find nothing to do and the wake-up
       // would be spent. The scheduler keeps it and tries again.
@@ -402,6 +412,7 @@ public final class UserEntity
 
   private Effect<EngagementChange, UserEngagement> onAlignWatches(
       UserEngagement state, AlignWatches command) {
+    currentUnder = null;
     if (definitions.get().watches().revision() < command.revision()) {
       return Effect()
           .reply(
@@ -440,6 +451,7 @@ public final class UserEntity
 
   private Effect<EngagementChange, UserEngagement> onRescore(
       UserEngagement state, Rescore command) {
+    currentUnder = null;
     Definitions current = definitions.get();
     ScoringModel model = current.models().get(command.model()).orElse(null);
     return acknowledgeOnceCurrent(
@@ -452,6 +464,7 @@ public final class UserEntity
 
   private Effect<EngagementChange, UserEngagement> onForget(
       UserEngagement state, ForgetModel command) {
+    currentUnder = null;
     if (history.loading()) {
       return waitForHistory();
     }
@@ -467,6 +480,7 @@ public final class UserEntity
 
   private Effect<EngagementChange, UserEngagement> onHistoryLoaded(
       UserEngagement state, HistoryReplay.HistoryLoaded loaded) {
+    currentUnder = null;
     if (loaded.failure() != null) {
       history.retry(loaded.failure());
       return Effect().none();
@@ -487,6 +501,7 @@ public final class UserEntity
 
   private Effect<EngagementChange, UserEngagement> onPatchTraits(
       UserEngagement state, PatchTraits command) {
+    currentUnder = null;
     Definitions current = definitions.get();
     if (history.loading() || HistoryReplay.needed(state, current)) {
       return waitForHistory();
@@ -508,6 +523,7 @@ public final class UserEntity
 
   private Effect<EngagementChange, UserEngagement> onReevaluate(
       UserEngagement state, Reevaluate command) {
+    currentUnder = null;
     Definitions current = definitions.get();
     Audience audience = current.audiences().get(command.audience()).orElse(null);
     return acknowledgeOnceCurrent(
@@ -541,6 +557,7 @@ public final class UserEntity
 
   private Effect<EngagementChange, UserEngagement> onForgetAudience(
       UserEngagement state, ForgetAudience command) {
+    currentUnder = null;
     if (history.loading()) {
       return waitForHistory();
     }

@@ -57,7 +57,9 @@ public sealed interface Behaviour {
       long from = now.toEpochMilli() - within.toMillis();
       long to = now.toEpochMilli();
       int count = 0;
-      for (long held : millis) {
+      // Indexed, not iterated: this runs for every window at every event.
+      for (int i = 0; i < millis.size(); i++) {
+        long held = millis.get(i);
         if (held > from && held <= to) {
           count++;
         }
@@ -72,7 +74,8 @@ public sealed interface Behaviour {
     Optional<Instant> nextChange(Duration within, Instant now) {
       long nowMillis = now.toEpochMilli();
       long next = Long.MAX_VALUE;
-      for (long held : millis) {
+      for (int i = 0; i < millis.size(); i++) {
+        long held = millis.get(i);
         long leaves = held + within.toMillis();
         if (leaves > nowMillis) {
           next = Math.min(next, leaves);
