@@ -2,11 +2,11 @@ package io.pulse.engine.domain;
 
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * One user's standing in one model: decayed points as of {@code asOf}, the current band, how many
@@ -84,7 +84,7 @@ public record ModelScore(
   }
 
   private static String oldestKeptDay(Instant newest) {
-    return LocalDate.ofInstant(newest, ZoneOffset.UTC).minusDays(CAP_DAYS - 1).toString();
+    return dayText(epochDayOf(newest) - (CAP_DAYS - 1));
   }
 
   int countOn(String day, int rule) {
@@ -174,7 +174,33 @@ public record ModelScore(
   }
 
   static String utcDay(Instant at) {
-    return LocalDate.ofInstant(at, ZoneOffset.UTC).toString();
+    return dayText(epochDayOf(at));
+  }
+
+  private static long epochDayOf(Instant at) {
+    return Math.floorDiv(at.getEpochSecond(), 86_400L);
+  }
+
+  /** A UTC day and its ISO text. */
+  private record Day(long epochDay, String text) {}
+
+  /**
+   * The ISO text of the days written out last, by day modulo their number: nearly every event falls
+   * on the day of the one before it, and every event with a capped rule also asks for the first day
+   * its counts keep, six days earlier, in another slot. Each slot holds an immutable pair, so that
+   * threads share them safely.
+   */
+  private static final AtomicReferenceArray<Day> DAYS = new AtomicReferenceArray<>(8);
+
+  private static String dayText(long epochDay) {
+    int slot = (int) Math.floorMod(epochDay, DAYS.length());
+    Day known = DAYS.get(slot);
+    if (known != null && known.epochDay() == epochDay) {
+      return known.text();
+    }
+    String text = LocalDate.ofEpochDay(epochDay).toString();
+    DAYS.set(slot, new Day(epochDay, text));
+    return text;
   }
 
   private static String key(String day, int rule) {

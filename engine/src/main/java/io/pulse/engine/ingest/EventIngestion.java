@@ -352,7 +352,9 @@ public final class EventIngestion {
     boolean add(UserEntity.Recorded recorded) {
       accepted += recorded.accepted();
       duplicates += recorded.duplicates();
-      refused.addAll(recorded.refused());
+      if (!recorded.refused().isEmpty()) {
+        refused.addAll(recorded.refused());
+      }
       return --groupsLeft == 0;
     }
   }
