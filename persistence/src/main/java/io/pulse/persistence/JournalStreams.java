@@ -52,7 +52,13 @@ public final class JournalStreams {
   }
 
   private static void logFailure(JournalAvailability journal, String name, Throwable failure) {
-    if (JournalFailures.isConnectivity(failure) || !journal.isAvailable()) {
+    if (failure instanceof FellBehindException behind) {
+      // A reader slower than the live read for a while: expected under load, and it loses nothing.
+      log.info(
+          "{} fell behind the live read and starts over after offset {}",
+          name,
+          behind.resumeAfter());
+    } else if (JournalFailures.isConnectivity(failure) || !journal.isAvailable()) {
       journal.suspect();
       log.debug("{} failed while the journal is out of reach and starts over: {}", name, failure);
     } else {

@@ -86,8 +86,13 @@ public final class LiveTagFeed {
             () ->
                 Source.completionStageSource(startOfLiveRead().thenApply(this::liveAfter))
                     .map(this::recordPosition));
+    // No mark before the live read knows where it starts: a consumer shown a mark closes its gap
+    // from the journal up to the journal's end at that moment, which must not fall short of where
+    // the live read starts, or what lies between would be shown to it by neither.
     Source<Item, NotUsed> marked =
-        live.merge(Source.tick(settings.markInterval(), settings.markInterval(), MARK));
+        live.merge(
+            Source.tick(settings.markInterval(), settings.markInterval(), MARK)
+                .filter(mark -> hubPosition.get() >= 0));
     this.hub =
         marked
             .toMat(BroadcastHub.of(Item.class, settings.hubBufferSize()), Keep.right())

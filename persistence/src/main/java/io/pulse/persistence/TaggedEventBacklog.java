@@ -17,6 +17,8 @@ public final class TaggedEventBacklog implements AutoCloseable {
   /** Stored events after an offset: how many, and when the oldest of them was written. */
   public record Backlog(long events, long oldestWriteTimestampMillis) {}
 
+  private static final String NEWEST = "SELECT max(event_id) FROM event_tag WHERE tag = ?";
+
   private static final String AFTER =
       "SELECT count(*), min(j.write_timestamp) FROM event_tag t"
           + " JOIN event_journal j ON j.ordering = t.event_id"
@@ -42,6 +44,19 @@ public final class TaggedEventBacklog implements AutoCloseable {
 
   public TaggedEventBacklog(DatabaseSettings settings) {
     this.settings = settings;
+  }
+
+  /** The journal offset of the newest event with {@code tag}, 0 when there is none; blocks. */
+  public synchronized long newestOffset(String tag) throws SQLException {
+    try (PreparedStatement statement = prepare(NEWEST)) {
+      statement.setString(1, tag);
+      try (ResultSet row = statement.executeQuery()) {
+        return row.next() ? row.getLong(1) : 0;
+      }
+    } catch (SQLException e) {
+      close();
+      throw e;
+    }
   }
 
   /** The events with {@code tag} stored after {@code afterOffset}; blocks on the database. */

@@ -58,6 +58,10 @@ final class ReadSideLag {
   }
 
   private final LongSupplier livePosition;
+
+  /** Where the journal ended when this node first measured, while its live read had not started. */
+  private volatile long notStartedFrom = -1;
+
   private final TaggedEventBacklog backlog;
   private final Executor blocking;
   private final Lag live = new Lag(ReadSide.stored(LIVE_FEED, JournalTags.TRANSITION));
@@ -123,9 +127,14 @@ final class ReadSideLag {
   private void measure() {
     try {
       long published = livePosition.getAsLong();
-      if (published >= 0) {
-        live.set(backlog.after(JournalTags.TRANSITION, published));
+      if (published < 0) {
+        // The live read has not started: what was stored since this node first looked is late.
+        if (notStartedFrom < 0) {
+          notStartedFrom = backlog.newestOffset(JournalTags.TRANSITION);
+        }
+        published = notStartedFrom;
       }
+      live.set(backlog.after(JournalTags.TRANSITION, published));
       for (Lag lag : stored) {
         lag.set(backlog.after(lag.side().tag(), backlog.storedOffset(lag.side())));
       }
