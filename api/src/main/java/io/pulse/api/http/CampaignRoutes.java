@@ -8,6 +8,7 @@ import io.pulse.engine.domain.access.Scope;
 import io.pulse.engine.domain.promotion.Campaign;
 import io.pulse.engine.domain.promotion.CampaignDirectoryState;
 import io.pulse.engine.domain.promotion.CampaignStats;
+import io.pulse.engine.domain.watch.CampaignWatch;
 import io.pulse.engine.model.ModelCatalogRevision;
 import io.pulse.engine.model.ModelCatalogs;
 import io.pulse.engine.model.ModelRegistry;
@@ -25,6 +26,8 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code /v1/campaigns}: create or replace, read and list campaigns, and read their stats. A
@@ -34,6 +37,8 @@ import org.apache.pekko.util.ByteString;
  * date it fires on.
  */
 public final class CampaignRoutes {
+
+  private static final Logger log = LoggerFactory.getLogger(CampaignRoutes.class);
 
   private final ActorSystem<?> system;
   private final ModelCatalogs catalogs;
@@ -168,6 +173,7 @@ public final class CampaignRoutes {
         .thenCompose(
             watched -> {
               if (watched.isError()) {
+                // Refused: the registry changed nothing.
                 return CompletableFuture.completedFuture(
                     responses.problem(
                         invalid(List.of(watched.getError().getMessage().split("; ")))));
@@ -176,12 +182,16 @@ public final class CampaignRoutes {
               catalogs.catalog(tenant).offer(watched.getValue());
               return store(tenant, campaignId, campaign);
             })
-        .exceptionally(failure -> PulseRoutes.unavailable(responses, failure));
+        .exceptionally(
+            failure -> {
+              reconcile(tenant, campaignId);
+              return PulseRoutes.unavailable(responses, failure);
+            });
   }
 
   /**
-   * Stores a campaign its registry watches already, tells the registry the version it was stored
-   * as, then lists it.
+   * Stores a campaign its registry watches already, tells the registry and the directory the
+   * version it was stored as, then answers with it.
    */
   private CompletionStage<HttpResponse> store(String tenant, String campaignId, Campaign campaign) {
     return CampaignEntity.refFor(system, tenant, campaignId)
@@ -190,53 +200,80 @@ public final class CampaignRoutes {
         .thenCompose(
             reply -> {
               if (reply.isError()) {
+                reconcile(tenant, campaignId);
                 return CompletableFuture.completedFuture(
                     responses.problem(invalid(List.of(reply.getError().getMessage()))));
               }
               CampaignDetails details = reply.getValue();
-              return confirmWatch(tenant, campaignId, details)
-                  .thenCompose(confirmed -> list(tenant, campaignId, campaign, details));
+              return follow(tenant, campaignId, details)
+                  .thenApply(
+                      followed -> {
+                        HttpResponse answer =
+                            responses.json(details.created() ? 201 : 200, documentOf(details));
+                        return details.created()
+                            ? answer.addHeader(Location.create("/v1/campaigns/" + campaignId))
+                            : answer;
+                      });
             });
   }
 
   /**
-   * Tells the registry which stored version the campaign's watch belongs to: of two definitions
-   * stored concurrently, the one stored last decides what users mark, whatever order the two
-   * requests reach the registry in.
+   * Tells the registry (what users mark) and the directory (which campaigns a transition is offered
+   * to) the stored version {@code details} of the campaign. Both keep what the newest version they
+   * were told of needs, so of two definitions stored concurrently the one stored last decides,
+   * whatever order the two requests reach them in. Listed after it is stored: a failure here leaves
+   * it unlisted, never listed without a definition.
    */
-  private CompletionStage<StatusReply<ModelCatalogRevision>> confirmWatch(
-      String tenant, String campaignId, CampaignDetails details) {
+  private CompletionStage<Done> follow(String tenant, String campaignId, CampaignDetails details) {
     return ModelRegistry.refFor(system, tenant)
         .<StatusReply<ModelCatalogRevision>>ask(
             replyTo ->
                 new ModelRegistry.WatchCampaign(
                     campaignId, details.campaign().watch(), details.version(), replyTo),
             settings.askTimeout())
-        .thenApply(
+        .thenCompose(
             confirmed -> {
               if (confirmed.isSuccess()) {
                 catalogs.catalog(tenant).offer(confirmed.getValue());
               }
-              return confirmed;
+              return CampaignDirectory.refFor(system, tenant)
+                  .<Done>ask(
+                      replyTo ->
+                          new CampaignDirectory.ListCampaign(
+                              campaignId, details.campaign().trigger(), details.version(), replyTo),
+                      settings.askTimeout());
             });
   }
 
-  /** Lists a stored campaign, then answers with it. */
-  private CompletionStage<HttpResponse> list(
-      String tenant, String campaignId, Campaign campaign, CampaignDetails details) {
-    // Listed after it is stored: a failure here leaves it unlisted until the next PUT, never
-    // listed without a definition.
-    return CampaignDirectory.refFor(system, tenant)
-        .<Done>ask(
-            replyTo -> new CampaignDirectory.ListCampaign(campaignId, campaign.trigger(), replyTo),
-            settings.askTimeout())
-        .thenApply(
-            listed -> {
-              HttpResponse answer =
-                  responses.json(details.created() ? 201 : 200, documentOf(details));
-              return details.created()
-                  ? answer.addHeader(Location.create("/v1/campaigns/" + campaignId))
-                  : answer;
+  /**
+   * After a PUT failed part way (its watch sent, its definition perhaps not stored, or stored and
+   * not followed), brings the registry and the directory back to what is stored, in the background:
+   * the watch of the stored version, or none when nothing is stored. The client, told to retry, may
+   * do the rest.
+   */
+  private void reconcile(String tenant, String campaignId) {
+    details(tenant, campaignId)
+        .thenCompose(
+            stored -> {
+              if (stored.isSuccess()) {
+                return follow(tenant, campaignId, stored.getValue());
+              }
+              return ModelRegistry.refFor(system, tenant)
+                  .<StatusReply<ModelCatalogRevision>>ask(
+                      replyTo ->
+                          new ModelRegistry.WatchCampaign(campaignId, CampaignWatch.NONE, replyTo),
+                      settings.askTimeout())
+                  .thenApply(cleared -> Done.getInstance());
+            })
+        .whenComplete(
+            (done, failure) -> {
+              if (failure != null) {
+                log.debug(
+                    "Campaign {} of {} not reconciled after a failed PUT: {}",
+                    campaignId,
+                    tenant,
+                    failure.toString());
+              }
             });
   }
 

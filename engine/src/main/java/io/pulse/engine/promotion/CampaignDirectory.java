@@ -38,9 +38,19 @@ public final class CampaignDirectory
   /** Messages the directory understands. */
   public sealed interface Command extends CborSerializable permits ListCampaign, GetDirectory {}
 
-  /** Lists a campaign with its current trigger; a campaign already so listed changes nothing. */
-  public record ListCampaign(String campaignId, Trigger trigger, ActorRef<Done> replyTo)
-      implements Command {}
+  /**
+   * Lists a campaign with the trigger of version {@code campaignVersion} of its definition (0 when
+   * not known); a campaign already so listed, or listed with a newer version's, changes nothing.
+   */
+  public record ListCampaign(
+      String campaignId, Trigger trigger, long campaignVersion, ActorRef<Done> replyTo)
+      implements Command {
+
+    /** A listing whose definition's version is not known. */
+    public ListCampaign(String campaignId, Trigger trigger, ActorRef<Done> replyTo) {
+      this(campaignId, trigger, 0, replyTo);
+    }
+  }
 
   /** Asks for every campaign and its trigger. */
   public record GetDirectory(ActorRef<CampaignDirectoryState> replyTo) implements Command {}
@@ -85,7 +95,7 @@ public final class CampaignDirectory
             ListCampaign.class,
             (state, command) ->
                 state
-                    .list(command.campaignId(), command.trigger())
+                    .list(command.campaignId(), command.trigger(), command.campaignVersion())
                     .map(
                         listed ->
                             Effect()

@@ -224,7 +224,9 @@ class PromotionSerializationTest {
         VoucherCodeState.FREE.apply(
             new CodeClaimed("SPRING-ABC234", "spring", "42", "42:engagement:3", T0, "crm")),
         new CampaignListed("spring", campaign().trigger()),
-        CampaignDirectoryState.EMPTY.apply(new CampaignListed("spring", campaign().trigger())));
+        CampaignDirectoryState.EMPTY.apply(new CampaignListed("spring", campaign().trigger())),
+        new CampaignListed("spring", campaign().trigger(), 4),
+        CampaignDirectoryState.EMPTY.apply(new CampaignListed("spring", campaign().trigger(), 4)));
   }
 
   @Test

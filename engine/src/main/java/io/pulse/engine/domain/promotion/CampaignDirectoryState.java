@@ -10,25 +10,51 @@ import java.util.TreeMap;
  * The campaigns of a tenant and their triggers, so that a transition is offered only to the
  * campaigns it can concern.
  */
-public record CampaignDirectoryState(Map<String, Trigger> campaigns) implements PromotionJournaled {
+public record CampaignDirectoryState(Map<String, Trigger> campaigns, Map<String, Long> versions)
+    implements PromotionJournaled {
 
   public static final CampaignDirectoryState EMPTY = new CampaignDirectoryState(Map.of());
 
   public CampaignDirectoryState {
     campaigns = campaigns == null ? Map.of() : Map.copyOf(campaigns);
+    versions = versions == null ? Map.of() : Map.copyOf(versions);
+  }
+
+  /** A directory that knows no definition's version, as kept before versions were. */
+  public CampaignDirectoryState(Map<String, Trigger> campaigns) {
+    this(campaigns, Map.of());
   }
 
   /** The event that lists {@code campaignId} with {@code trigger}; empty when already so. */
   public Optional<CampaignListed> list(String campaignId, Trigger trigger) {
-    return trigger.equals(campaigns.get(campaignId))
+    return list(campaignId, trigger, 0);
+  }
+
+  /**
+   * The event that lists {@code campaignId} with the trigger of version {@code campaignVersion} of
+   * its definition; empty when already so, or when a newer version's trigger is listed: of two
+   * definitions stored concurrently, the one stored last is listed, whatever order their listings
+   * arrive in.
+   */
+  public Optional<CampaignListed> list(String campaignId, Trigger trigger, long campaignVersion) {
+    long listedVersion = versions.getOrDefault(campaignId, 0L);
+    if (campaignVersion > 0 && campaignVersion < listedVersion) {
+      return Optional.empty();
+    }
+    return trigger.equals(campaigns.get(campaignId)) && campaignVersion <= listedVersion
         ? Optional.empty()
-        : Optional.of(new CampaignListed(campaignId, trigger));
+        : Optional.of(new CampaignListed(campaignId, trigger, campaignVersion));
   }
 
   public CampaignDirectoryState apply(CampaignListed listed) {
     Map<String, Trigger> updated = new TreeMap<>(campaigns);
     updated.put(listed.campaignId(), listed.trigger());
-    return new CampaignDirectoryState(updated);
+    Map<String, Long> updatedVersions = versions;
+    if (listed.campaignVersion() > versions.getOrDefault(listed.campaignId(), 0L)) {
+      updatedVersions = new TreeMap<>(versions);
+      updatedVersions.put(listed.campaignId(), listed.campaignVersion());
+    }
+    return new CampaignDirectoryState(updated, updatedVersions);
   }
 
   /** The ids of the campaigns whose trigger matches {@code transition}, sorted. */

@@ -2,11 +2,21 @@ package io.pulse.engine.domain.promotion;
 
 import java.util.Objects;
 
-/** A campaign was added to the directory, or its trigger changed. */
-public record CampaignListed(String campaignId, Trigger trigger) implements PromotionJournaled {
+/**
+ * A campaign was added to the directory, or its trigger changed; {@code campaignVersion} is the
+ * version of the stored definition the trigger is from (0 in events journaled before versions were
+ * kept).
+ */
+public record CampaignListed(String campaignId, Trigger trigger, long campaignVersion)
+    implements PromotionJournaled {
 
   public CampaignListed {
     Objects.requireNonNull(campaignId, "campaignId");
     Objects.requireNonNull(trigger, "trigger");
+  }
+
+  /** A listing whose definition's version is not known. */
+  public CampaignListed(String campaignId, Trigger trigger) {
+    this(campaignId, trigger, 0);
   }
 }
