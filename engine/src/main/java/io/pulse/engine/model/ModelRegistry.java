@@ -2,6 +2,7 @@ package io.pulse.engine.model;
 
 import io.pulse.engine.CborSerializable;
 import io.pulse.engine.InputLimitsConfig;
+import io.pulse.engine.domain.DefinitionVersions;
 import io.pulse.engine.domain.InputLimits;
 import io.pulse.engine.domain.ScoringModel;
 import io.pulse.engine.domain.ScoringModels;
@@ -197,14 +198,6 @@ public final class ModelRegistry
       this(revision, models, rescorings, audiences, watches, Map.of());
     }
 
-    /**
-     * The version of the newest stored definition of {@code campaignId} whose watch was sent; 0
-     * when none was.
-     */
-    long watchedVersion(String campaignId) {
-      return watchedVersions.getOrDefault(campaignId, 0L);
-    }
-
     /** A registry whose campaigns watch nothing, as kept before campaigns watched users. */
     public State(
         long revision,
@@ -283,13 +276,14 @@ public final class ModelRegistry
           RescoringProgress started = RescoringProgress.startedForDates(revision + 1);
           nextRescorings.put(started.key(), started);
         }
-        Map<String, Long> nextVersions = watchedVersions;
-        if (watched.campaignVersion() > watchedVersion(watched.campaignId())) {
-          nextVersions = new TreeMap<>(watchedVersions);
-          nextVersions.put(watched.campaignId(), watched.campaignVersion());
-        }
         return new State(
-            revision + 1, models, nextRescorings, audiences, nextWatches, nextVersions);
+            revision + 1,
+            models,
+            nextRescorings,
+            audiences,
+            nextWatches,
+            DefinitionVersions.after(
+                watchedVersions, watched.campaignId(), watched.campaignVersion()));
       }
       RescoringProgress progress = ((RescoringReported) event).progress();
       nextRescorings.put(progress.key(), progress);
@@ -482,8 +476,9 @@ public final class ModelRegistry
   }
 
   private ReplyEffect<Event, State> onWatchCampaign(State state, WatchCampaign command) {
-    long heldVersion = state.watchedVersion(command.campaignId());
-    if (command.campaignVersion() > 0 && command.campaignVersion() < heldVersion) {
+    String campaignId = command.campaignId();
+    long version = command.campaignVersion();
+    if (DefinitionVersions.isOlder(state.watchedVersions(), campaignId, version)) {
       // The watch of a definition that a newer one replaced meanwhile: the newer one's stays.
       return Effect().reply(command.replyTo(), StatusReply.success(state.catalog(tenant)));
     }
@@ -501,15 +496,13 @@ public final class ModelRegistry
       problems.sort(null);
       return Effect().reply(command.replyTo(), StatusReply.error(String.join("; ", problems)));
     }
-    CampaignWatch held = state.watches().getOrDefault(command.campaignId(), CampaignWatch.NONE);
-    // A newer version is recorded even with the same watch, so that an older one sent later
-    // cannot replace it.
-    if (held.equals(command.watch()) && command.campaignVersion() <= heldVersion) {
+    CampaignWatch held = state.watches().getOrDefault(campaignId, CampaignWatch.NONE);
+    if (DefinitionVersions.changesNothing(
+        state.watchedVersions(), campaignId, version, held.equals(command.watch()))) {
       return Effect().reply(command.replyTo(), StatusReply.success(state.catalog(tenant)));
     }
     return Effect()
-        .persist(
-            new CampaignWatched(command.campaignId(), command.watch(), command.campaignVersion()))
+        .persist(new CampaignWatched(campaignId, command.watch(), version))
         .thenRun(this::announce)
         .thenReply(command.replyTo(), after -> StatusReply.success(after.catalog(tenant)));
   }

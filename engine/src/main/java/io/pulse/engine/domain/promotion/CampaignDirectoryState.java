@@ -1,5 +1,6 @@
 package io.pulse.engine.domain.promotion;
 
+import io.pulse.engine.domain.DefinitionVersions;
 import io.pulse.engine.domain.SegmentTransition;
 import java.util.List;
 import java.util.Map;
@@ -37,11 +38,9 @@ public record CampaignDirectoryState(Map<String, Trigger> campaigns, Map<String,
    * arrive in.
    */
   public Optional<CampaignListed> list(String campaignId, Trigger trigger, long campaignVersion) {
-    long listedVersion = versions.getOrDefault(campaignId, 0L);
-    if (campaignVersion > 0 && campaignVersion < listedVersion) {
-      return Optional.empty();
-    }
-    return trigger.equals(campaigns.get(campaignId)) && campaignVersion <= listedVersion
+    return DefinitionVersions.isOlder(versions, campaignId, campaignVersion)
+            || DefinitionVersions.changesNothing(
+                versions, campaignId, campaignVersion, trigger.equals(campaigns.get(campaignId)))
         ? Optional.empty()
         : Optional.of(new CampaignListed(campaignId, trigger, campaignVersion));
   }
@@ -49,12 +48,8 @@ public record CampaignDirectoryState(Map<String, Trigger> campaigns, Map<String,
   public CampaignDirectoryState apply(CampaignListed listed) {
     Map<String, Trigger> updated = new TreeMap<>(campaigns);
     updated.put(listed.campaignId(), listed.trigger());
-    Map<String, Long> updatedVersions = versions;
-    if (listed.campaignVersion() > versions.getOrDefault(listed.campaignId(), 0L)) {
-      updatedVersions = new TreeMap<>(versions);
-      updatedVersions.put(listed.campaignId(), listed.campaignVersion());
-    }
-    return new CampaignDirectoryState(updated, updatedVersions);
+    return new CampaignDirectoryState(
+        updated, DefinitionVersions.after(versions, listed.campaignId(), listed.campaignVersion()));
   }
 
   /** The ids of the campaigns whose trigger matches {@code transition}, sorted. */
