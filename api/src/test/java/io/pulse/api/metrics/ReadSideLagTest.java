@@ -6,28 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pulse.engine.domain.EngagementChange;
 import io.pulse.engine.domain.SegmentTransition;
 import io.pulse.engine.domain.TransitionCause;
 import io.pulse.engine.user.JournalTags;
-import io.pulse.engine.user.UserEntity;
 import io.pulse.persistence.DatabaseKind;
 import io.pulse.persistence.TaggedEventBacklog;
 import io.pulse.persistence.TaggedEventFeed;
+import io.pulse.persistence.testing.ScriptedUser;
 import io.pulse.persistence.testing.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,47 +30,6 @@ import org.junit.jupiter.api.Test;
  * that read has published, measured without a read of its own.
  */
 class ReadSideLagTest {
-
-  /** Journals what it is given under a user's persistence id and the users' tags. */
-  private static final class TaggedWriter
-      extends EventSourcedBehavior<TaggedWriter.Write, EngagementChange, Integer> {
-
-    record Write(List<EngagementChange> changes, ActorRef<Done> replyTo) {}
-
-    private static final JournalTags TAGS = JournalTags.of("default");
-
-    TaggedWriter() {
-      super(UserEntity.persistenceIdOf("default|lagging"));
-    }
-
-    @Override
-    public Integer emptyState() {
-      return 0;
-    }
-
-    @Override
-    public CommandHandler<Write, EngagementChange, Integer> commandHandler() {
-      return newCommandHandlerBuilder()
-          .forAnyState()
-          .onCommand(
-              Write.class,
-              (state, write) ->
-                  Effect()
-                      .persist(write.changes())
-                      .thenRun(after -> write.replyTo().tell(Done.getInstance())))
-          .build();
-    }
-
-    @Override
-    public EventHandler<Integer, EngagementChange> eventHandler() {
-      return newEventHandlerBuilder().forAnyState().onAnyEvent((count, change) -> count + 1);
-    }
-
-    @Override
-    public Set<String> tagsFor(EngagementChange change) {
-      return TAGS.tagsOf(change);
-    }
-  }
 
   @Test
   void theLiveReadsLagIsWhatIsStoredAfterTheOffsetItHasPublishedUpTo() throws Exception {
@@ -86,9 +40,9 @@ class ReadSideLagTest {
               database.config(ConfigFactory.parseString("pekko.fail-mixed-versions = off")));
       try (TaggedEventBacklog backlog = new TaggedEventBacklog(database.settings())) {
         TestProbe<Done> durable = testKit.createTestProbe();
-        ActorRef<TaggedWriter.Write> writer = testKit.spawn(new TaggedWriter());
+        ActorRef<ScriptedUser.Journal> writer = testKit.spawn(ScriptedUser.create("lagging"));
         writer.tell(
-            new TaggedWriter.Write(
+            new ScriptedUser.Journal(
                 List.of(transition(1), transition(2), transition(3)), durable.getRef()));
         durable.expectMessage(Duration.ofSeconds(10), Done.getInstance());
         List<Long> offsets =
@@ -108,7 +62,7 @@ class ReadSideLagTest {
         // Not started yet: what is stored after the journal's end at the first measurement is late.
         lag.refresh().toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertEquals(0, liveLag(registry));
-        writer.tell(new TaggedWriter.Write(List.of(transition(4)), durable.getRef()));
+        writer.tell(new ScriptedUser.Journal(List.of(transition(4)), durable.getRef()));
         durable.expectMessage(Duration.ofSeconds(10), Done.getInstance());
         lag.refresh().toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertEquals(1, liveLag(registry));
@@ -134,16 +88,16 @@ class ReadSideLagTest {
   }
 
   private static double liveLag(MeterRegistry registry) {
-    return registry
-        .get("pulse.read.side.lag.events")
-        .tags("reader", ReadSideLag.LIVE_FEED, "tag", JournalTags.TRANSITION)
-        .gauge()
-        .value();
+    return liveGauge(registry, "pulse.read.side.lag.events");
   }
 
   private static double liveLagSeconds(MeterRegistry registry) {
+    return liveGauge(registry, "pulse.read.side.lag");
+  }
+
+  private static double liveGauge(MeterRegistry registry, String name) {
     return registry
-        .get("pulse.read.side.lag")
+        .get(name)
         .tags("reader", ReadSideLag.LIVE_FEED, "tag", JournalTags.TRANSITION)
         .gauge()
         .value();

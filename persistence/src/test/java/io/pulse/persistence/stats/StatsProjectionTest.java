@@ -16,6 +16,7 @@ import io.pulse.engine.user.JournalTags;
 import io.pulse.persistence.DatabaseKind;
 import io.pulse.persistence.LiveTagFeed;
 import io.pulse.persistence.stats.EngagementStats.HourlyCount;
+import io.pulse.persistence.testing.ScriptedUser;
 import io.pulse.persistence.testing.TestDatabase;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -71,12 +72,7 @@ class StatsProjectionTest {
   void aScriptedHistoryGivesTheHandComputedFiguresAndARestartCountsNothingTwice(DatabaseKind kind)
       throws Exception {
     try (TestDatabase database = TestDatabase.create(kind)) {
-      ActorTestKit testKit =
-          ActorTestKit.create(
-              "stats",
-              database.config(
-                  ConfigFactory.parseString("pulse.read-journal.refresh-interval = 50ms")
-                      .withFallback(ConfigFactory.parseResources("engine.conf"))));
+      ActorTestKit testKit = testKit("stats", database);
       try (StatsStore store = new StatsStore(database.settings(), "stats-test", 1)) {
         String run = UUID.randomUUID().toString().substring(0, 8);
         Journal journal = new Journal(testKit);
@@ -253,12 +249,7 @@ class StatsProjectionTest {
   void countingThatFallsBehindTheLiveReadStartsOverFromItsOffsetAndCountsEachTransitionOnce(
       DatabaseKind kind) throws Exception {
     try (TestDatabase database = TestDatabase.create(kind)) {
-      ActorTestKit testKit =
-          ActorTestKit.create(
-              "stats-behind",
-              database.config(
-                  ConfigFactory.parseString("pulse.read-journal.refresh-interval = 50ms")
-                      .withFallback(ConfigFactory.parseResources("engine.conf"))));
+      ActorTestKit testKit = testKit("stats-behind", database);
       try (StatsStore store = new StatsStore(database.settings(), "stats-test", 1)) {
         LiveTagFeed live = liveTransitions(testKit);
         AtomicInteger starts = new AtomicInteger();
@@ -298,6 +289,15 @@ class StatsProjectionTest {
         testKit.shutdownTestKit();
       }
     }
+  }
+
+  /** A node journaling to {@code database} whose read side polls every 50 ms. */
+  private static ActorTestKit testKit(String name, TestDatabase database) {
+    return ActorTestKit.create(
+        name,
+        database.config(
+            ConfigFactory.parseString("pulse.read-journal.refresh-interval = 50ms")
+                .withFallback(ConfigFactory.parseResources("engine.conf"))));
   }
 
   /** A live read of the transitions on {@code testKit}'s node, as the server starts one. */

@@ -1,4 +1,4 @@
-package io.pulse.persistence.stats;
+package io.pulse.persistence.testing;
 
 import io.pulse.engine.domain.EngagementChange;
 import io.pulse.engine.user.JournalTags;
@@ -16,19 +16,19 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
  * A test-only user that journals exactly the changes a test scripts, under the user entity's
  * persistence id and tags, so that the read side sees what it would see from real users.
  */
-final class ScriptedUser
+public final class ScriptedUser
     extends EventSourcedBehavior<ScriptedUser.Journal, EngagementChange, Integer> {
 
   private static final JournalTags TAGS = JournalTags.of("default");
 
   /** Journals {@code changes} and answers once they are durable. */
-  record Journal(List<EngagementChange> changes, ActorRef<Done> replyTo) {}
+  public record Journal(List<EngagementChange> changes, ActorRef<Done> replyTo) {}
 
   private ScriptedUser(String userId) {
     super(UserEntity.persistenceIdOf("default|" + userId));
   }
 
-  static Behavior<Journal> create(String userId) {
+  public static Behavior<Journal> create(String userId) {
     return new ScriptedUser(userId);
   }
 
