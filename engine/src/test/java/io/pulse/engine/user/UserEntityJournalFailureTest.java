@@ -32,11 +32,11 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.persistence.testkit.JournalOperation;
 import org.apache.pekko.persistence.testkit.ProcessingPolicy;
 import org.apache.pekko.persistence.testkit.ProcessingResult;
 import org.apache.pekko.persistence.testkit.ProcessingSuccess;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -248,14 +248,33 @@ class UserEntityJournalFailureTest {
     awaitRecovering(recoveries, 0);
     never.countDown();
     journal.resetPolicy();
+    assertEquals(3, active.get(), "the loaded users only, none that stopped while loading");
   }
 
-  /** Holds the journal's reads for users whose ids contain {@code marker} until released. */
-  private static ProcessingPolicy<JournalOperation> holdingReadsOf(
-      String marker, CountDownLatch release) {
+  @Test
+  void aUserStoppedWhileItsSnapshotLoadsIsNoLongerCountedAsLoading() throws Exception {
+    UserRecoveries recoveries = UserRecoveries.get(testKit.system());
+    SnapshotTestKit snapshots = SnapshotTestKit.create(testKit.system());
+    CountDownLatch never = new CountDownLatch(1);
+    snapshots.withPolicy(holdingReadsOf("snapshot-held-", never));
+    try {
+      ActorRef<UserEntity.Command> stopped =
+          spawn(UserEntity.entityId("default", "snapshot-held-" + UUID.randomUUID()));
+      awaitRecovering(recoveries, 1);
+      testKit.stop(stopped, Duration.ofSeconds(5));
+      awaitRecovering(recoveries, 0);
+      assertEquals(0, active.get(), "a user that never started is not counted as leaving");
+    } finally {
+      never.countDown();
+      snapshots.resetPolicy();
+    }
+  }
+
+  /** Holds the store's operations for users whose ids contain {@code marker} until released. */
+  private static <O> ProcessingPolicy<O> holdingReadsOf(String marker, CountDownLatch release) {
     return new ProcessingPolicy<>() {
       @Override
-      public ProcessingResult tryProcess(String persistenceId, JournalOperation operation) {
+      public ProcessingResult tryProcess(String persistenceId, O operation) {
         if (persistenceId.contains(marker)) {
           try {
             release.await(10, TimeUnit.SECONDS);
