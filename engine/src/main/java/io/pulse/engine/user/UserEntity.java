@@ -27,10 +27,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.BehaviorSignalInterceptor;
 import org.apache.pekko.actor.typed.PostStop;
-import org.apache.pekko.actor.typed.Signal;
-import org.apache.pekko.actor.typed.TypedActorContext;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -216,7 +213,6 @@ public final class UserEntity
   private Definitions currentUnder;
 
   private boolean recovered;
-  private boolean stopped;
   private final UserRecoveries.Recovery recovery;
 
   /** Registers the entity type with sharding on this node, unobserved, on the system clock. */
@@ -254,50 +250,7 @@ public final class UserEntity
       UserEntityObserver observer,
       Clock clock) {
     return Behaviors.setup(
-        context -> {
-          UserEntity entity = new UserEntity(context, entityId, models, settings, observer, clock);
-          return Behaviors.intercept(() -> new EndOfLife(entity), entity);
-        });
-  }
-
-  /**
-   * Sees the entity stop in whatever state its persistence is in. Pekko 1.x does not hand {@code
-   * PostStop} to an event-sourced behavior's signal handler while its snapshot is loading, so a
-   * user stopped then (a shard handed over, a node leaving) would stay counted as loading for good,
-   * and with it the node's admission bound.
-   */
-  private static final class EndOfLife extends BehaviorSignalInterceptor<Command> {
-    private final UserEntity entity;
-
-    EndOfLife(UserEntity entity) {
-      this.entity = entity;
-    }
-
-    @Override
-    public Behavior<Command> aroundSignal(
-        TypedActorContext<Command> context, Signal signal, SignalTarget<Command> target) {
-      if (signal != PostStop.instance()) {
-        return target.apply(context, signal);
-      }
-      try {
-        return target.apply(context, signal);
-      } finally {
-        entity.stopped();
-      }
-    }
-  }
-
-  /** Once, when the entity stops: it is neither loading nor, if it ever started, in memory. */
-  private void stopped() {
-    if (stopped) {
-      return;
-    }
-    stopped = true;
-    recovery.end();
-    // A user whose recovery failed was never counted as started.
-    if (recovered) {
-      observer.stopped();
-    }
+        context -> new UserEntity(context, entityId, models, settings, observer, clock));
   }
 
   /** A user scored with the same models whatever its tenant, with no audience. */
@@ -372,7 +325,7 @@ public final class UserEntity
     this.observer = observer;
     this.clock = clock;
     this.failures = JournalFailures.of(context.getSystem());
-    this.recovery = UserRecoveries.get(context.getSystem()).begin();
+    this.recovery = UserRecoveries.get(context.getSystem()).begin(context.getSelf());
   }
 
   @Override
@@ -689,6 +642,15 @@ public final class UserEntity
               recovered = true;
               recovery.end();
               observer.started();
+            })
+        .onSignal(
+            PostStop.instance(),
+            state -> {
+              recovery.end();
+              // A user whose recovery failed was never counted as started.
+              if (recovered) {
+                observer.stopped();
+              }
             })
         .onSignal(
             RecoveryFailed.class,
