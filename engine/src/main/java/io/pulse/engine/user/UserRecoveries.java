@@ -1,17 +1,15 @@
 package io.pulse.engine.user;
 
-import java.util.HashMap;
-import java.util.Map;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
-import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.Terminated;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 
 /**
  * How many users this node is loading from the journal right now: entities started and not yet
@@ -23,11 +21,15 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  *
  * <p>An entity ends its recovery itself when it recovers, fails to, or stops. But Pekko 1.x does
  * not hand {@code PostStop} to an event-sourced behavior while its snapshot is loading, so a user
- * stopped then (its shard stopped or handed over, say) would stay counted for good, and the node's
- * admission bound with it. Each recovery is therefore also watched by one actor of the node, which
- * ends it when its entity terminates. Watching costs two messages per entity start, none per event.
+ * stopped then (its shard stopped, or handed over after the hand-off timeout) would stay counted
+ * for good, and the node's admission bound with it. So the recoveries in progress are also looked
+ * at once a second, and those of entities that have terminated are ended. Wrapping every entity in
+ * an interceptor would allocate on each message it handles, and watching each one costs a watch and
+ * an unwatch per start in a map that every change copies; this costs one set entry per start.
  */
 public final class UserRecoveries implements Extension {
+
+  static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
 
   private static final ExtensionId<UserRecoveries> ID =
       new ExtensionId<>() {
@@ -38,10 +40,16 @@ public final class UserRecoveries implements Extension {
       };
 
   private final AtomicInteger inProgress = new AtomicInteger();
-  private final ActorRef<Watched> watcher;
+  private final Set<Recovery> loading = ConcurrentHashMap.newKeySet();
 
   private UserRecoveries(ActorSystem<?> system) {
-    this.watcher = system.systemActorOf(watching(), "pulse-user-recoveries", Props.empty());
+    system
+        .scheduler()
+        .scheduleWithFixedDelay(
+            SWEEP_INTERVAL,
+            SWEEP_INTERVAL,
+            this::endThoseOfTerminatedEntities,
+            system.executionContext());
   }
 
   /** This node's count. */
@@ -57,79 +65,35 @@ public final class UserRecoveries implements Extension {
   /** One recovery, begun by {@code entity} as it starts and ended exactly once. */
   Recovery begin(ActorRef<?> entity) {
     inProgress.incrementAndGet();
-    Recovery recovery = new Recovery(entity);
-    watcher.tell(new Watch(recovery));
+    Recovery recovery = new Recovery(Adapter.toClassic(entity));
+    loading.add(recovery);
     return recovery;
   }
 
-  /** One entity's recovery: ending it twice, from the entity and from its watcher, counts once. */
+  private void endThoseOfTerminatedEntities() {
+    for (Recovery recovery : loading) {
+      // Pekko's own liveness of a local actor: true once the actor has stopped for good.
+      if (recovery.entity.isTerminated()) {
+        recovery.end();
+      }
+    }
+  }
+
+  /** One entity's recovery: ending it twice, from the entity and from the sweep, counts once. */
   final class Recovery {
-    private final ActorRef<?> entity;
+    private final org.apache.pekko.actor.ActorRef entity;
     private final AtomicBoolean ended = new AtomicBoolean();
 
-    private Recovery(ActorRef<?> entity) {
+    private Recovery(org.apache.pekko.actor.ActorRef entity) {
       this.entity = entity;
     }
 
     /** The entity recovered, failed to, or stopped before it did. */
     void end() {
-      if (endOnce()) {
-        watcher.tell(new Unwatch(entity));
-      }
-    }
-
-    private boolean endOnce() {
       if (ended.compareAndSet(false, true)) {
+        loading.remove(this);
         inProgress.decrementAndGet();
-        return true;
       }
-      return false;
     }
-  }
-
-  private sealed interface Watched permits Watch, Unwatch {}
-
-  private record Watch(Recovery recovery) implements Watched {}
-
-  private record Unwatch(ActorRef<?> entity) implements Watched {}
-
-  /**
-   * Ends the recovery of an entity that terminates while it is still loading. An entity's {@code
-   * Unwatch} is sent after its {@code Watch}, from the same actor, so it arrives after it.
-   */
-  private static Behavior<Watched> watching() {
-    return Behaviors.setup(
-        context -> {
-          Map<ActorRef<?>, Recovery> loading = new HashMap<>();
-          return Behaviors.receive(Watched.class)
-              .onMessage(
-                  Watch.class,
-                  watch -> {
-                    Recovery recovery = watch.recovery();
-                    if (!recovery.ended.get()) {
-                      loading.put(recovery.entity, recovery);
-                      context.watch(recovery.entity);
-                    }
-                    return Behaviors.same();
-                  })
-              .onMessage(
-                  Unwatch.class,
-                  unwatch -> {
-                    if (loading.remove(unwatch.entity()) != null) {
-                      context.unwatch(unwatch.entity());
-                    }
-                    return Behaviors.same();
-                  })
-              .onSignal(
-                  Terminated.class,
-                  terminated -> {
-                    Recovery recovery = loading.remove(terminated.getRef());
-                    if (recovery != null) {
-                      recovery.endOnce();
-                    }
-                    return Behaviors.same();
-                  })
-              .build();
-        });
   }
 }
