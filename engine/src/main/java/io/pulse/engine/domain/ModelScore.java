@@ -88,7 +88,7 @@ public record ModelScore(
   }
 
   int countOn(String day, int rule) {
-    return dailyCounts.getOrDefault(key(day, rule), 0);
+    return dailyCounts.getOrDefault(countKey(day, rule), 0);
   }
 
   /** Adds {@code awarded} points earned at {@code eventTime}, decaying what was held before. */
@@ -146,7 +146,7 @@ public record ModelScore(
       }
     }
     for (int rule : award.countedRules()) {
-      counts.merge(key(award.day(), rule), 1, Integer::sum);
+      counts.merge(countKey(award.day(), rule), 1, Integer::sum);
     }
     return counts;
   }
@@ -181,8 +181,19 @@ public record ModelScore(
     return Math.floorDiv(at.getEpochSecond(), 86_400L);
   }
 
-  /** A UTC day and its ISO text. */
-  private record Day(long epochDay, String text) {}
+  /**
+   * A UTC day, its ISO text, and the count keys of its first rules as they are first asked for:
+   * every event that a capped rule counts looks its day's count up and adds to it, and a key made
+   * anew each time is a string built and hashed anew each time.
+   */
+  private record Day(long epochDay, String text, AtomicReferenceArray<String> ruleKeys) {
+    Day(long epochDay, String text) {
+      this(epochDay, text, new AtomicReferenceArray<>(KEYED_RULES));
+    }
+  }
+
+  /** Rules whose count keys are kept per day; a model with more builds the others' each time. */
+  private static final int KEYED_RULES = 32;
 
   /**
    * The ISO text of the days written out last, by day modulo their number: nearly every event falls
@@ -203,7 +214,22 @@ public record ModelScore(
     return text;
   }
 
-  private static String key(String day, int rule) {
+  /** The key of a rule's count on a day: {@code <ISO day>#<rule>}. */
+  static String countKey(String day, int rule) {
+    if (rule >= 0 && rule < KEYED_RULES) {
+      for (int slot = 0; slot < DAYS.length(); slot++) {
+        Day known = DAYS.get(slot);
+        // The same object that dayText handed out: days come from it, so identity finds them.
+        if (known != null && known.text() == day) {
+          String key = known.ruleKeys().get(rule);
+          if (key == null) {
+            key = day + "#" + rule;
+            known.ruleKeys().set(rule, key);
+          }
+          return key;
+        }
+      }
+    }
     return day + "#" + rule;
   }
 }

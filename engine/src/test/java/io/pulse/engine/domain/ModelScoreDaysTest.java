@@ -1,6 +1,7 @@
 package io.pulse.engine.domain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -44,5 +45,26 @@ class ModelScoreDaysTest {
       assertEquals(
           LocalDate.ofInstant(at, ZoneOffset.UTC).toString(), ModelScore.utcDay(at), at::toString);
     }
+  }
+
+  @Test
+  void aCountKeyIsTheDayAndTheRuleWhetherKeptOrBuilt() {
+    Random random = new Random(11);
+    for (int i = 0; i < 5_000; i++) {
+      Instant at = Instant.ofEpochSecond(1_796_000_000L + random.nextInt(40 * 86_400));
+      String day = ModelScore.utcDay(at);
+      int rule = random.nextInt(40);
+      assertEquals(day + "#" + rule, ModelScore.countKey(day, rule));
+      // A day's text that did not come from the cache, and one it no longer holds.
+      assertEquals(day + "#" + rule, ModelScore.countKey(new String(day), rule));
+      assertEquals("1999-01-01#" + rule, ModelScore.countKey("1999-01-01", rule));
+    }
+  }
+
+  @Test
+  void theKeysOfADaysFirstRulesAreMadeOnce() {
+    String day = ModelScore.utcDay(Instant.parse("2026-12-06T08:00:00Z"));
+    assertSame(ModelScore.countKey(day, 3), ModelScore.countKey(day, 3));
+    assertEquals("2026-12-06#40", ModelScore.countKey(day, 40));
   }
 }
