@@ -1,6 +1,7 @@
 package io.pulse.api;
 
 import com.typesafe.config.ConfigFactory;
+import io.pulse.api.logging.PulseLoggingProvider;
 import io.pulse.persistence.SchemaMigrationException;
 import java.time.Clock;
 
@@ -13,6 +14,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    PulseLoggingProvider.select(System.getProperties());
     AsyncContinuations.keepOnTheCommonPool(
         System.getProperties(), Runtime.getRuntime().availableProcessors());
     if (args.length == 1 && args[0].equals(MigrateCommand.NAME)) {

@@ -1,6 +1,7 @@
 package io.pulse.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,6 +45,11 @@ class ReadmeWalkthroughIT {
             List.of(),
             Map.of("PULSE_HTTP_PORT", Integer.toString(port), "PULSE_HTTP_HOST", "127.0.0.1"))) {
       server.awaitReady(port, Duration.ofSeconds(120));
+      String startLog = server.log();
+      assertTrue(
+          startLog.contains(" INFO  "),
+          "the server logs through Logback, as logback.xml formats it\n" + startLog);
+      assertFalse(startLog.contains("SLF4J("), "SLF4J has nothing to say\n" + startLog);
 
       Path keyFile = directory.resolve("data/admin.key");
       assertTrue(Files.isRegularFile(keyFile), "the server wrote its key to ./data/admin.key");
