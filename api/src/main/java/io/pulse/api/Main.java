@@ -4,6 +4,8 @@ import com.typesafe.config.ConfigFactory;
 import io.pulse.api.logging.PulseLoggingProvider;
 import io.pulse.persistence.SchemaMigrationException;
 import java.time.Clock;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Starts a Pulse node, or with {@code migrate} applies the schema migrations and exits;
@@ -15,6 +17,8 @@ public final class Main {
 
   public static void main(String[] args) {
     PulseLoggingProvider.select(System.getProperties());
+    LoggerFactory.getLogger(Main.class)
+        .info("Logging with the context adapter {}", MDC.getMDCAdapter().getClass().getName());
     AsyncContinuations.keepOnTheCommonPool(
         System.getProperties(), Runtime.getRuntime().availableProcessors());
     if (args.length == 1 && args[0].equals(MigrateCommand.NAME)) {

@@ -50,6 +50,10 @@ class ReadmeWalkthroughIT {
           startLog.contains(" INFO  "),
           "the server logs through Logback, as logback.xml formats it\n" + startLog);
       assertFalse(startLog.contains("SLF4J("), "SLF4J has nothing to say\n" + startLog);
+      assertTrue(
+          startLog.contains(
+              "Logging with the context adapter io.pulse.api.logging.ReusableMdcAdapter"),
+          "the server chose its own logging provider\n" + startLog);
 
       Path keyFile = directory.resolve("data/admin.key");
       assertTrue(Files.isRegularFile(keyFile), "the server wrote its key to ./data/admin.key");

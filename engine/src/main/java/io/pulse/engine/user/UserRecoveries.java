@@ -10,6 +10,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How many users this node is loading from the journal right now: entities started and not yet
@@ -22,10 +24,11 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
  * <p>An entity ends its recovery itself when it recovers, fails to, or stops. But Pekko 1.x does
  * not hand {@code PostStop} to an event-sourced behavior while its snapshot is loading, so a user
  * stopped then (its shard stopped, or handed over after the hand-off timeout) would stay counted
- * for good, and the node's admission bound with it. So the recoveries in progress are also looked
- * at once a second, and those of entities that have terminated are ended. Wrapping every entity in
- * an interceptor would allocate on each message it handles, and watching each one costs a watch and
- * an unwatch per start in a map that every change copies; this costs one set entry per start.
+ * for good, and the node's admission bound with it (fixed in Pekko 2.0.0-M4: with it, the sweep can
+ * go). So the recoveries in progress are also looked at once a second, and those of entities that
+ * have terminated are ended. Wrapping every entity in an interceptor would allocate on each message
+ * it handles, and watching each one costs a watch and an unwatch per start in a map that every
+ * change copies; this costs one set entry per start.
  */
 public final class UserRecoveries implements Extension {
 
@@ -38,6 +41,8 @@ public final class UserRecoveries implements Extension {
           return new UserRecoveries(system);
         }
       };
+
+  private static final Logger log = LoggerFactory.getLogger(UserRecoveries.class);
 
   private final AtomicInteger inProgress = new AtomicInteger();
   private final Set<Recovery> loading = ConcurrentHashMap.newKeySet();
@@ -71,11 +76,17 @@ public final class UserRecoveries implements Extension {
   }
 
   private void endThoseOfTerminatedEntities() {
-    for (Recovery recovery : loading) {
-      // Pekko's own liveness of a local actor: true once the actor has stopped for good.
-      if (recovery.entity.isTerminated()) {
-        recovery.end();
+    // A repeated task that throws is not run again: nothing may escape.
+    try {
+      for (Recovery recovery : loading) {
+        // Pekko's own liveness of a local actor (internal to Pekko): true once it has stopped.
+        if (recovery.entity.isTerminated()) {
+          recovery.end();
+        }
       }
+    } catch (RuntimeException e) {
+      log.warn(
+          "Could not look for users stopped while loading; trying again in {}", SWEEP_INTERVAL, e);
     }
   }
 
