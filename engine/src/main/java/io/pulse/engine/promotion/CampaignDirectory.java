@@ -44,13 +44,7 @@ public final class CampaignDirectory
    */
   public record ListCampaign(
       String campaignId, Trigger trigger, long campaignVersion, ActorRef<Done> replyTo)
-      implements Command {
-
-    /** A listing whose definition's version is not known. */
-    public ListCampaign(String campaignId, Trigger trigger, ActorRef<Done> replyTo) {
-      this(campaignId, trigger, 0, replyTo);
-    }
-  }
+      implements Command {}
 
   /** Asks for every campaign and its trigger. */
   public record GetDirectory(ActorRef<CampaignDirectoryState> replyTo) implements Command {}

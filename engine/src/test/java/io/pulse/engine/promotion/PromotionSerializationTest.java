@@ -2,7 +2,11 @@ package io.pulse.engine.promotion;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import io.pulse.engine.EngineTestConfig;
 import io.pulse.engine.domain.Condition;
 import io.pulse.engine.domain.ConditionOperator;
@@ -212,7 +216,7 @@ class PromotionSerializationTest {
         new CampaignDefined(campaign(otherTriggers().get(0), "vip"), T0),
         new CampaignDefined(campaign(otherTriggers().get(3), null), T0),
         new CampaignDefined(campaign(otherTriggers().get(4), null), T0),
-        new CampaignListed("birthdays", otherTriggers().get(5)),
+        new CampaignListed("birthdays", otherTriggers().get(5), 0),
         new VoucherCodeConfirmed("SPRING-ABC234"),
         new VoucherCodeReplaced("SPRING-ABC234", "SPRING-XYZ789"),
         new VoucherRedeemed("SPRING-ABC234", new Redemption(T0, 120.5, 20)),
@@ -223,8 +227,8 @@ class PromotionSerializationTest {
         VoucherCodeState.FREE,
         VoucherCodeState.FREE.apply(
             new CodeClaimed("SPRING-ABC234", "spring", "42", "42:engagement:3", T0, "crm")),
-        new CampaignListed("spring", campaign().trigger()),
-        CampaignDirectoryState.EMPTY.apply(new CampaignListed("spring", campaign().trigger())),
+        new CampaignListed("spring", campaign().trigger(), 0),
+        CampaignDirectoryState.EMPTY.apply(new CampaignListed("spring", campaign().trigger(), 0)),
         new CampaignListed("spring", campaign().trigger(), 4),
         CampaignDirectoryState.EMPTY.apply(new CampaignListed("spring", campaign().trigger(), 4)));
   }
@@ -267,7 +271,7 @@ class PromotionSerializationTest {
         new VoucherCodeEntity.CodeOwner(
             new CodeClaimed("SPRING-ABC234", "spring", "42", "42:engagement:3", T0, "crm")));
     verify(new VoucherCodeEntity.CodeOwner(null));
-    verify(new CampaignDirectory.ListCampaign("spring", campaign().trigger(), probe()));
+    verify(new CampaignDirectory.ListCampaign("spring", campaign().trigger(), 0, probe()));
     verify(new CampaignDirectory.GetDirectory(probe()));
   }
 
@@ -296,5 +300,28 @@ class PromotionSerializationTest {
       // What the journal stores is found again by serializer id and manifest alone.
       assertEquals(value, serialization.deserialize(bytes, journal.identifier(), manifest).get());
     }
+  }
+
+  @Test
+  void listingsAndDirectoriesJournaledBeforeVersionsWereKeptReadAsVersionZero() throws Exception {
+    CampaignListed listed = new CampaignListed("spring", campaign().trigger(), 4);
+    assertEquals(
+        new CampaignListed("spring", campaign().trigger(), 0),
+        readWithout(listed, "campaign-listed", "campaignVersion"));
+    CampaignDirectoryState directory = CampaignDirectoryState.EMPTY.apply(listed);
+    assertEquals(
+        new CampaignDirectoryState(directory.campaigns(), Map.of()),
+        readWithout(directory, "campaign-directory-state", "versions"));
+  }
+
+  /** {@code value} as an earlier release journaled it: without the field {@code added}. */
+  private static Object readWithout(Object value, String manifest, String added) throws Exception {
+    ObjectMapper cbor = new ObjectMapper(new CBORFactory());
+    JournalSerializer journal =
+        assertInstanceOf(JournalSerializer.class, serialization.findSerializerFor(value));
+    ObjectNode written = (ObjectNode) cbor.readTree(journal.toBinary(value));
+    assertTrue(written.has(added), "the field is written now");
+    written.remove(added);
+    return journal.fromBinary(cbor.writeValueAsBytes(written), manifest);
   }
 }

@@ -132,7 +132,8 @@ class PromotionShardingTest {
         CampaignDirectory.refFor(system, TENANT)
             .<Done>ask(
                 replyTo ->
-                    new CampaignDirectory.ListCampaign(campaign.id(), campaign.trigger(), replyTo),
+                    new CampaignDirectory.ListCampaign(
+                        campaign.id(), campaign.trigger(), 0, replyTo),
                 WAIT));
   }
 

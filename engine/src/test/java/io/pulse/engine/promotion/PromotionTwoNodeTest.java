@@ -111,7 +111,7 @@ class PromotionTwoNodeTest {
           CampaignDirectory.refFor(first.system(), TENANT)
               .<Done>ask(
                   replyTo ->
-                      new CampaignDirectory.ListCampaign("shared", campaign.trigger(), replyTo),
+                      new CampaignDirectory.ListCampaign("shared", campaign.trigger(), 0, replyTo),
                   WAIT));
 
       PromotionSettings settings = new PromotionSettings(50, 2, WAIT, 10);

@@ -166,7 +166,7 @@ class PromotionProjectionTest {
               .<Done>ask(
                   replyTo ->
                       new CampaignDirectory.ListCampaign(
-                          campaign.id(), campaign.trigger(), replyTo),
+                          campaign.id(), campaign.trigger(), 0, replyTo),
                   WAIT));
     }
 

@@ -14,28 +14,18 @@ import java.util.TreeMap;
 public record CampaignDirectoryState(Map<String, Trigger> campaigns, Map<String, Long> versions)
     implements PromotionJournaled {
 
-  public static final CampaignDirectoryState EMPTY = new CampaignDirectoryState(Map.of());
+  public static final CampaignDirectoryState EMPTY = new CampaignDirectoryState(Map.of(), Map.of());
 
   public CampaignDirectoryState {
     campaigns = campaigns == null ? Map.of() : Map.copyOf(campaigns);
     versions = versions == null ? Map.of() : Map.copyOf(versions);
   }
 
-  /** A directory that knows no definition's version, as kept before versions were. */
-  public CampaignDirectoryState(Map<String, Trigger> campaigns) {
-    this(campaigns, Map.of());
-  }
-
-  /** The event that lists {@code campaignId} with {@code trigger}; empty when already so. */
-  public Optional<CampaignListed> list(String campaignId, Trigger trigger) {
-    return list(campaignId, trigger, 0);
-  }
-
   /**
    * The event that lists {@code campaignId} with the trigger of version {@code campaignVersion} of
-   * its definition; empty when already so, or when a newer version's trigger is listed: of two
-   * definitions stored concurrently, the one stored last is listed, whatever order their listings
-   * arrive in.
+   * its definition (0 when not known); empty when already so, or when a newer version's trigger is
+   * listed: of two definitions stored concurrently, the one stored last is listed, whatever order
+   * their listings arrive in.
    */
   public Optional<CampaignListed> list(String campaignId, Trigger trigger, long campaignVersion) {
     return DefinitionVersions.isOlder(versions, campaignId, campaignVersion)

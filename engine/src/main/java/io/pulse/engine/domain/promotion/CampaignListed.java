@@ -14,9 +14,4 @@ public record CampaignListed(String campaignId, Trigger trigger, long campaignVe
     Objects.requireNonNull(campaignId, "campaignId");
     Objects.requireNonNull(trigger, "trigger");
   }
-
-  /** A listing whose definition's version is not known. */
-  public CampaignListed(String campaignId, Trigger trigger) {
-    this(campaignId, trigger, 0);
-  }
 }

@@ -36,18 +36,18 @@ class VoucherCodeStateTest {
     CampaignDirectoryState directory = CampaignDirectoryState.EMPTY;
     for (CampaignListed listed :
         List.of(
-            new CampaignListed("loyalty", Trigger.entered("engagement", "high")),
-            new CampaignListed("winback", Trigger.exited("engagement", "high")),
-            new CampaignListed("vip", Trigger.entered("engagement", "high", "medium")))) {
+            new CampaignListed("loyalty", Trigger.entered("engagement", "high"), 0),
+            new CampaignListed("winback", Trigger.exited("engagement", "high"), 0),
+            new CampaignListed("vip", Trigger.entered("engagement", "high", "medium"), 0))) {
       directory =
-          directory.apply(directory.list(listed.campaignId(), listed.trigger()).orElseThrow());
+          directory.apply(directory.list(listed.campaignId(), listed.trigger(), 0).orElseThrow());
     }
 
     assertEquals(List.of("loyalty", "vip"), directory.matching(enteredHigh("u", 1)));
     assertEquals(List.of("loyalty", "vip", "winback"), directory.ids());
-    assertTrue(directory.list("loyalty", Trigger.entered("engagement", "high")).isEmpty());
+    assertTrue(directory.list("loyalty", Trigger.entered("engagement", "high"), 0).isEmpty());
     assertEquals(
-        new CampaignListed("loyalty", Trigger.entered("engagement", "low")),
-        directory.list("loyalty", Trigger.entered("engagement", "low")).orElseThrow());
+        new CampaignListed("loyalty", Trigger.entered("engagement", "low"), 0),
+        directory.list("loyalty", Trigger.entered("engagement", "low"), 0).orElseThrow());
   }
 }
