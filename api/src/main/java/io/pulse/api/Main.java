@@ -17,8 +17,6 @@ public final class Main {
 
   public static void main(String[] args) {
     PulseLoggingProvider.select(System.getProperties());
-    LoggerFactory.getLogger(Main.class)
-        .info("Logging with the context adapter {}", MDC.getMDCAdapter().getClass().getName());
     AsyncContinuations.keepOnTheCommonPool(
         System.getProperties(), Runtime.getRuntime().availableProcessors());
     if (args.length == 1 && args[0].equals(MigrateCommand.NAME)) {
@@ -32,6 +30,9 @@ public final class Main {
               + String.join(" ", args));
       System.exit(2);
     }
+    // Only a starting server names it: the migration's output and a usage error stay as they are.
+    LoggerFactory.getLogger(Main.class)
+        .info("Logging with the context adapter {}", MDC.getMDCAdapter().getClass().getName());
     try {
       PulseServer.start(ConfigFactory.load(), Clock.systemUTC());
     } catch (SchemaMigrationException e) {

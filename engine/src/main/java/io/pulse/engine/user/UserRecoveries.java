@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class UserRecoveries implements Extension {
 
-  static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
+  private static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
 
   private static final ExtensionId<UserRecoveries> ID =
       new ExtensionId<>() {
