@@ -403,10 +403,16 @@ public record UserEngagement(
 
       @Override
       public List<Double> bandFloors(String model) {
-        return models
-            .get(model)
-            .map(scoring -> scoring.bands().stream().map(Band::from).toList())
-            .orElse(List.of());
+        ScoringModel scoring = models.byId().get(model);
+        if (scoring == null) {
+          return List.of();
+        }
+        // Asked for on every event by each audience on a band: a plain loop, not a stream.
+        List<Double> floors = new ArrayList<>(scoring.bands().size());
+        for (Band band : scoring.bands()) {
+          floors.add(band.from());
+        }
+        return floors;
       }
 
       @Override

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.pulse.engine.domain.profile.Traits;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -269,20 +268,27 @@ public sealed interface AudienceCondition {
       if (score.isEmpty()) {
         return Optional.empty();
       }
-      List<Double> thresholds = new ArrayList<>();
+      double current = score.get();
       if (comparison != null) {
-        thresholds.add(comparison.threshold());
-      } else {
-        thresholds.addAll(facts.bandFloors(model));
+        return fallsBelow(facts, comparison.threshold(), current, now, Optional.empty());
       }
       Optional<Instant> next = Optional.empty();
-      for (double threshold : thresholds) {
-        if (threshold < score.get()) {
-          next =
-              earlier(next, facts.scoreReaches(model, threshold, now).map(at -> at.plusMillis(1)));
-        }
+      for (double floor : facts.bandFloors(model)) {
+        next = fallsBelow(facts, floor, current, now, next);
       }
       return next;
+    }
+
+    /**
+     * The earlier of {@code next} and the moment decay takes {@code current} below {@code
+     * threshold}.
+     */
+    private Optional<Instant> fallsBelow(
+        Facts facts, double threshold, double current, Instant now, Optional<Instant> next) {
+      if (threshold >= current) {
+        return next;
+      }
+      return earlier(next, facts.scoreReaches(model, threshold, now).map(at -> at.plusMillis(1)));
     }
 
     @Override

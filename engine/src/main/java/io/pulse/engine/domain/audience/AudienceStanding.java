@@ -2,10 +2,10 @@ package io.pulse.engine.domain.audience;
 
 import io.pulse.engine.domain.AudienceTransition;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.AbstractList;
 import java.util.List;
 import java.util.Objects;
+import java.util.RandomAccess;
 
 /**
  * One user's standing in one audience: under which version of its definition it is kept, whether
@@ -23,7 +23,9 @@ public record AudienceStanding(
     behaviours =
         behaviours == null || behaviours.isEmpty()
             ? List.of()
-            : Collections.unmodifiableList(new ArrayList<>(behaviours));
+            : behaviours instanceof Slots owned
+                ? owned
+                : new Slots(behaviours.toArray(Behaviour[]::new));
   }
 
   /** A user not yet in the audience under {@code version}, with no behaviour remembered. */
@@ -38,11 +40,9 @@ public record AudienceStanding(
 
   /** With {@code hit} of an event at {@code at}. */
   public AudienceStanding with(AudienceHit hit, Instant at) {
-    List<Behaviour> next = new ArrayList<>(behaviours);
-    while (next.size() <= hit.slot()) {
-      next.add(null);
-    }
-    Behaviour held = next.get(hit.slot());
+    Behaviour[] next =
+        behaviours.toArray(new Behaviour[Math.max(behaviours.size(), hit.slot() + 1)]);
+    Behaviour held = next[hit.slot()];
     Behaviour changed =
         switch (hit.kind()) {
           case WINDOW ->
@@ -53,12 +53,35 @@ public record AudienceStanding(
           case FOLLOW ->
               (held instanceof Behaviour.Wait wait ? wait : Behaviour.Wait.NONE).follow(at);
         };
-    next.set(hit.slot(), changed);
-    return new AudienceStanding(audience, version, member, transitions, next);
+    next[hit.slot()] = changed;
+    return new AudienceStanding(audience, version, member, transitions, new Slots(next));
   }
 
   public AudienceStanding follow(AudienceTransition transition) {
     return new AudienceStanding(
         audience, version, transition.entered(), transitions + 1, behaviours);
+  }
+
+  /**
+   * The behaviours of a standing, by slot, in an array no one else holds. A standing is made anew
+   * on every event that hits one of its slots, and kept until the user's next event: built once
+   * from the array, not copied again, and smaller to keep than a wrapped list.
+   */
+  private static final class Slots extends AbstractList<Behaviour> implements RandomAccess {
+    private final Behaviour[] slots;
+
+    private Slots(Behaviour[] slots) {
+      this.slots = slots;
+    }
+
+    @Override
+    public Behaviour get(int index) {
+      return slots[index];
+    }
+
+    @Override
+    public int size() {
+      return slots.length;
+    }
   }
 }

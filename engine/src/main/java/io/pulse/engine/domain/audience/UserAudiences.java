@@ -123,12 +123,13 @@ public record UserAudiences(Instant asOf, Map<String, AudienceStanding> standing
     Map<String, AudienceStanding> next = null;
     List<EngagementChange> changes = new ArrayList<>(0);
     Map<String, Boolean> decided = new HashMap<>();
-    Predicate<String> decidedMember = id -> Boolean.TRUE.equals(decided.get(id));
+    StandingFacts standingFacts =
+        new StandingFacts(facts, id -> Boolean.TRUE.equals(decided.get(id)));
     for (Audience audience : audiences.ordered()) {
       AudienceStanding held = standings.get(audience.id());
       AudienceStanding standing =
           held == null ? AudienceStanding.fresh(audience.id(), audience.version()) : held;
-      boolean member = audience.condition().test(facts(facts, standing, decidedMember), at);
+      boolean member = audience.condition().test(standingFacts.of(standing), at);
       decided.put(audience.id(), member);
       if (member != standing.member()) {
         AudienceTransition transition =
@@ -183,13 +184,14 @@ public record UserAudiences(Instant asOf, Map<String, AudienceStanding> standing
   /** The first moment after {@code now} at which some membership may change with no event. */
   public Optional<Instant> nextChange(Audiences audiences, UserFacts facts, Instant now) {
     Optional<Instant> next = Optional.empty();
+    StandingFacts standingFacts = new StandingFacts(facts, this::member);
     for (Audience audience : audiences.ordered()) {
       AudienceStanding standing = standings.get(audience.id());
       if (standing == null) {
         standing = AudienceStanding.fresh(audience.id(), audience.version());
       }
       Optional<Instant> candidate =
-          audience.condition().nextChange(facts(facts, standing, this::member), now);
+          audience.condition().nextChange(standingFacts.of(standing), now);
       if (candidate.isPresent() && (next.isEmpty() || candidate.get().isBefore(next.get()))) {
         next = candidate;
       }
@@ -226,7 +228,8 @@ public record UserAudiences(Instant asOf, Map<String, AudienceStanding> standing
     AudienceReevaluated reevaluated = new AudienceReevaluated(rebuilt, now);
     changes.add(reevaluated);
     UserAudiences state = apply(reevaluated);
-    boolean member = audience.condition().test(facts(facts, rebuilt, state::member), now);
+    boolean member =
+        audience.condition().test(new StandingFacts(facts, state::member).of(rebuilt), now);
     if (member != rebuilt.member()) {
       AudienceTransition transition =
           new AudienceTransition(
@@ -306,47 +309,65 @@ public record UserAudiences(Instant asOf, Map<String, AudienceStanding> standing
     return held == null || at.isAfter(held) ? at : held;
   }
 
-  private static Facts facts(UserFacts facts, AudienceStanding standing, Predicate<String> member) {
-    return new Facts() {
-      @Override
-      public Traits traits() {
-        return facts.traits();
-      }
+  /**
+   * The facts of one user as each audience of a round reads them: the same user and memberships,
+   * and the standing of the audience under evaluation. One per round, moved from audience to
+   * audience, since a round runs on every event and most audiences remember no behaviour.
+   */
+  private static final class StandingFacts implements Facts {
+    private final UserFacts facts;
+    private final Predicate<String> member;
+    private AudienceStanding standing;
 
-      @Override
-      public CustomerMetrics metrics() {
-        return facts.metrics();
-      }
+    StandingFacts(UserFacts facts, Predicate<String> member) {
+      this.facts = facts;
+      this.member = member;
+    }
 
-      @Override
-      public Optional<Double> score(String model, Instant at) {
-        return facts.score(model, at);
-      }
+    /** These facts, for the audience whose standing is {@code next}. */
+    StandingFacts of(AudienceStanding next) {
+      this.standing = next;
+      return this;
+    }
 
-      @Override
-      public Optional<String> band(String model, double score) {
-        return facts.band(model, score);
-      }
+    @Override
+    public Traits traits() {
+      return facts.traits();
+    }
 
-      @Override
-      public List<Double> bandFloors(String model) {
-        return facts.bandFloors(model);
-      }
+    @Override
+    public CustomerMetrics metrics() {
+      return facts.metrics();
+    }
 
-      @Override
-      public Optional<Instant> scoreReaches(String model, double score, Instant at) {
-        return facts.scoreReaches(model, score, at);
-      }
+    @Override
+    public Optional<Double> score(String model, Instant at) {
+      return facts.score(model, at);
+    }
 
-      @Override
-      public boolean member(String audience) {
-        return member.test(audience);
-      }
+    @Override
+    public Optional<String> band(String model, double score) {
+      return facts.band(model, score);
+    }
 
-      @Override
-      public Behaviour behaviour(int slot) {
-        return standing.behaviour(slot);
-      }
-    };
+    @Override
+    public List<Double> bandFloors(String model) {
+      return facts.bandFloors(model);
+    }
+
+    @Override
+    public Optional<Instant> scoreReaches(String model, double score, Instant at) {
+      return facts.scoreReaches(model, score, at);
+    }
+
+    @Override
+    public boolean member(String audience) {
+      return member.test(audience);
+    }
+
+    @Override
+    public Behaviour behaviour(int slot) {
+      return standing.behaviour(slot);
+    }
   }
 }
