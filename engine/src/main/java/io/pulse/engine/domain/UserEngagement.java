@@ -402,17 +402,9 @@ public record UserEngagement(
       }
 
       @Override
-      public List<Double> bandFloors(String model) {
+      public List<Band> bands(String model) {
         ScoringModel scoring = models.byId().get(model);
-        if (scoring == null) {
-          return List.of();
-        }
-        // Asked for on every event by each audience on a band: a plain loop, not a stream.
-        List<Double> floors = new ArrayList<>(scoring.bands().size());
-        for (Band band : scoring.bands()) {
-          floors.add(band.from());
-        }
-        return floors;
+        return scoring == null ? List.of() : scoring.bands();
       }
 
       @Override

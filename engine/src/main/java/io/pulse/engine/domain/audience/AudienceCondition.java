@@ -2,6 +2,7 @@ package io.pulse.engine.domain.audience;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.pulse.engine.domain.Band;
 import io.pulse.engine.domain.profile.Traits;
 import java.time.Duration;
 import java.time.Instant;
@@ -273,8 +274,8 @@ public sealed interface AudienceCondition {
         return fallsBelow(facts, comparison.threshold(), current, now, Optional.empty());
       }
       Optional<Instant> next = Optional.empty();
-      for (double floor : facts.bandFloors(model)) {
-        next = fallsBelow(facts, floor, current, now, next);
+      for (Band band : facts.bands(model)) {
+        next = fallsBelow(facts, band.from(), current, now, next);
       }
       return next;
     }
@@ -285,7 +286,7 @@ public sealed interface AudienceCondition {
      */
     private Optional<Instant> fallsBelow(
         Facts facts, double threshold, double current, Instant now, Optional<Instant> next) {
-      if (threshold >= current) {
+      if (!(threshold < current)) {
         return next;
       }
       return earlier(next, facts.scoreReaches(model, threshold, now).map(at -> at.plusMillis(1)));

@@ -3,6 +3,7 @@ package io.pulse.engine.domain.audience;
 import io.pulse.engine.domain.AudienceForgotten;
 import io.pulse.engine.domain.AudienceReevaluated;
 import io.pulse.engine.domain.AudienceTransition;
+import io.pulse.engine.domain.Band;
 import io.pulse.engine.domain.BehaviouralEvent;
 import io.pulse.engine.domain.CustomerMetrics;
 import io.pulse.engine.domain.EngagementChange;
@@ -351,8 +352,8 @@ public record UserAudiences(Instant asOf, Map<String, AudienceStanding> standing
     }
 
     @Override
-    public List<Double> bandFloors(String model) {
-      return facts.bandFloors(model);
+    public List<Band> bands(String model) {
+      return facts.bands(model);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.pulse.engine.domain.audience;
 
+import io.pulse.engine.domain.Band;
 import io.pulse.engine.domain.CustomerMetrics;
 import io.pulse.engine.domain.profile.Traits;
 import java.time.Instant;
@@ -19,8 +20,8 @@ public interface UserFacts {
   /** The band of {@code score} in {@code model}. */
   Optional<String> band(String model, double score);
 
-  /** The scores at which the bands of {@code model} begin. */
-  List<Double> bandFloors(String model);
+  /** The bands of {@code model}, each beginning at its {@code from} score; none for no model. */
+  List<Band> bands(String model);
 
   /** When decay alone takes the score in {@code model} down to {@code score}, after {@code at}. */
   Optional<Instant> scoreReaches(String model, double score, Instant at);
