@@ -188,6 +188,69 @@ class JournalDaoTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(DatabaseKind.class)
+  void idsAndTagsThatAnArrayLiteralWouldHaveToEscapeAreStoredFoundAndRecoveredAsGiven(
+      DatabaseKind kind) throws Exception {
+    // The journal's rows go to PostgreSQL as arrays, one per column: quotes, backslashes,
+    // commas, braces, spaces, the word NULL and characters beyond ASCII must come back unchanged.
+    List<String> ids =
+        List.of(
+            "quote\"d",
+            "back\\slash",
+            "com,ma",
+            "{braced}",
+            "NULL",
+            " spaced ",
+            "\u00e9\u20ac\ud83d\ude00");
+    String tag = "t\"a,g\\{} NULL";
+    try (TestDatabase database = TestDatabase.create(kind)) {
+      ActorTestKit writer = ActorTestKit.create("journal-dao-escapes", database.config());
+      try {
+        TestProbe<Tally.State> replies = writer.createTestProbe();
+        TestProbe<Tally.Observation> observer = writer.createTestProbe();
+        for (String id : ids) {
+          ActorRef<Tally.Command> tally = writer.spawn(Tally.create(id, tag, observer.getRef()));
+          tally.tell(new Tally.Add(1, replies.getRef()));
+          tally.tell(new Tally.Add(2, replies.getRef()));
+        }
+        replies.receiveSeveralMessages(2 * ids.size(), TIMEOUT);
+
+        for (String id : ids) {
+          assertEquals(
+              2,
+              JournalTables.number(
+                  database,
+                  "SELECT count(*) FROM event_journal WHERE persistence_id = ?",
+                  "Tally|" + id),
+              "the rows of " + id);
+        }
+        List<PersistentRepr> tagged =
+            eventsByTag(writer, readJournal(writer), tag, 0, Long.MAX_VALUE, 1000);
+        assertEquals(2 * ids.size(), tagged.size(), "every event is found by its tag");
+        for (String id : ids) {
+          assertEquals(
+              2,
+              tagged.stream().filter(event -> event.persistenceId().equals("Tally|" + id)).count(),
+              "the tagged events of " + id);
+        }
+      } finally {
+        writer.shutdownTestKit();
+      }
+
+      ActorTestKit reader = ActorTestKit.create("journal-dao-escapes-reader", database.config());
+      try {
+        for (String id : ids) {
+          TestProbe<Tally.Observation> observer = reader.createTestProbe();
+          reader.spawn(Tally.create(id, tag, observer.getRef()));
+          observer.expectMessage(TIMEOUT, new Tally.Recovered(new Tally.State(3, 2), 2));
+        }
+      } finally {
+        reader.shutdownTestKit();
+      }
+    }
+  }
+
   private static void awaitCount(TestDatabase database, String sql, long expected)
       throws Exception {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();

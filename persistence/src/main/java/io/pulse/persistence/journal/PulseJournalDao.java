@@ -179,7 +179,8 @@ public class PulseJournalDao extends DefaultJournalDao {
             connection -> {
               Map<String, Long> highest = new HashMap<>();
               try (PreparedStatement query = connection.prepareStatement(highestSequenceNrsSql)) {
-                query.setArray(1, connection.createArrayOf("varchar", persistenceIds.toArray()));
+                query.setArray(
+                    1, connection.createArrayOf("varchar", persistenceIds.toArray(new String[0])));
                 try (ResultSet rows = query.executeQuery()) {
                   while (rows.next()) {
                     long sequenceNr = rows.getLong(2);
@@ -241,25 +242,27 @@ public class PulseJournalDao extends DefaultJournalDao {
       Connection connection, List<Tuple2<JournalPekkoSerializationRow, Set<String>>> rows)
       throws SQLException {
     int size = rows.size();
-    Object[] deleted = new Object[size];
-    Object[] persistenceIds = new Object[size];
-    Object[] sequenceNumbers = new Object[size];
-    Object[] writers = new Object[size];
-    Object[] writeTimestamps = new Object[size];
-    Object[] adapterManifests = new Object[size];
-    Object[] payloadStarts = new Object[size];
-    Object[] payloadLengths = new Object[size];
+    // Arrays typed by their elements, not Object[]: the driver sends those in PostgreSQL's binary
+    // form, where an Object[] is written out as an array literal in text for the server to parse.
+    Boolean[] deleted = new Boolean[size];
+    String[] persistenceIds = new String[size];
+    Long[] sequenceNumbers = new Long[size];
+    String[] writers = new String[size];
+    Long[] writeTimestamps = new Long[size];
+    String[] adapterManifests = new String[size];
+    Integer[] payloadStarts = new Integer[size];
+    Integer[] payloadLengths = new Integer[size];
     int payloadBytes = 0;
     for (Tuple2<JournalPekkoSerializationRow, Set<String>> entry : rows) {
       payloadBytes += entry._1().eventPayload().length;
     }
     byte[] payloads = new byte[payloadBytes];
     int payloadEnd = 0;
-    Object[] serIds = new Object[size];
-    Object[] serManifests = new Object[size];
+    Integer[] serIds = new Integer[size];
+    String[] serManifests = new String[size];
     byte[][] metaPayloads = new byte[size][];
-    Object[] metaSerIds = new Object[size];
-    Object[] metaSerManifests = new Object[size];
+    Integer[] metaSerIds = new Integer[size];
+    String[] metaSerManifests = new String[size];
     Map<String, Set<String>> tagsByEvent = new HashMap<>();
     for (int i = 0; i < size; i++) {
       JournalPekkoSerializationRow row = rows.get(i)._1();
@@ -277,7 +280,7 @@ public class PulseJournalDao extends DefaultJournalDao {
       serIds[i] = row.eventSerId();
       serManifests[i] = row.eventSerManifest();
       metaPayloads[i] = row.metaPayload().isDefined() ? row.metaPayload().get() : null;
-      metaSerIds[i] = row.metaSerId().isDefined() ? row.metaSerId().get() : null;
+      metaSerIds[i] = row.metaSerId().isDefined() ? (Integer) row.metaSerId().get() : null;
       metaSerManifests[i] = row.metaSerManifest().isDefined() ? row.metaSerManifest().get() : null;
       if (!rows.get(i)._2().isEmpty()) {
         tagsByEvent.put(eventKey(row.persistenceId(), row.sequenceNumber()), rows.get(i)._2());
@@ -322,8 +325,8 @@ public class PulseJournalDao extends DefaultJournalDao {
       return;
     }
     try (PreparedStatement insert = connection.prepareStatement(insertTagsSql)) {
-      insert.setArray(1, connection.createArrayOf("bigint", tagOrderings.toArray()));
-      insert.setArray(2, connection.createArrayOf("varchar", tagNames.toArray()));
+      insert.setArray(1, connection.createArrayOf("bigint", tagOrderings.toArray(new Long[0])));
+      insert.setArray(2, connection.createArrayOf("varchar", tagNames.toArray(new String[0])));
       insert.executeUpdate();
     }
   }

@@ -79,7 +79,8 @@ public class PulseSnapshotDao extends DefaultSnapshotDao {
             connection -> {
               Map<String, Try<Tuple2<SnapshotMetadata, Object>>> latest = new HashMap<>();
               try (PreparedStatement query = connection.prepareStatement(latestSnapshotsSql)) {
-                query.setArray(1, connection.createArrayOf("varchar", persistenceIds.toArray()));
+                query.setArray(
+                    1, connection.createArrayOf("varchar", persistenceIds.toArray(new String[0])));
                 try (ResultSet rows = query.executeQuery()) {
                   while (rows.next()) {
                     latest.put(rows.getString(1), snapshotOf(rows));
