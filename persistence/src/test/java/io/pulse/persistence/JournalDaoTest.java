@@ -211,14 +211,17 @@ class JournalDaoTest {
         TestProbe<Tally.Observation> observer = writer.createTestProbe();
         for (String id : ids) {
           ActorRef<Tally.Command> tally = writer.spawn(Tally.create(id, tag, observer.getRef()));
-          tally.tell(new Tally.Add(1, replies.getRef()));
-          tally.tell(new Tally.Add(2, replies.getRef()));
+          for (int amount = 1; amount <= 4; amount++) {
+            tally.tell(new Tally.Add(amount, replies.getRef()));
+          }
         }
-        replies.receiveSeveralMessages(2 * ids.size(), TIMEOUT);
+        replies.receiveSeveralMessages(4 * ids.size(), TIMEOUT);
+        // A snapshot after the third event each, so that recovery looks the snapshots up by id.
+        awaitCount(database, "SELECT count(*) FROM snapshot", ids.size());
 
         for (String id : ids) {
           assertEquals(
-              2,
+              4,
               JournalTables.number(
                   database,
                   "SELECT count(*) FROM event_journal WHERE persistence_id = ?",
@@ -227,10 +230,10 @@ class JournalDaoTest {
         }
         List<PersistentRepr> tagged =
             eventsByTag(writer, readJournal(writer), tag, 0, Long.MAX_VALUE, 1000);
-        assertEquals(2 * ids.size(), tagged.size(), "every event is found by its tag");
+        assertEquals(4 * ids.size(), tagged.size(), "every event is found by its tag");
         for (String id : ids) {
           assertEquals(
-              2,
+              4,
               tagged.stream().filter(event -> event.persistenceId().equals("Tally|" + id)).count(),
               "the tagged events of " + id);
         }
@@ -243,7 +246,9 @@ class JournalDaoTest {
         for (String id : ids) {
           TestProbe<Tally.Observation> observer = reader.createTestProbe();
           reader.spawn(Tally.create(id, tag, observer.getRef()));
-          observer.expectMessage(TIMEOUT, new Tally.Recovered(new Tally.State(3, 2), 2));
+          // From its snapshot (found by the id) and the one event after it (found by the
+          // highest sequence number looked up by the id).
+          observer.expectMessage(TIMEOUT, new Tally.Recovered(new Tally.State(10, 4), 1));
         }
       } finally {
         reader.shutdownTestKit();

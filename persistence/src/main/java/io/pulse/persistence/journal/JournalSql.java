@@ -158,9 +158,10 @@ final class JournalSql {
    * so the server keeps one prepared plan. Parameters: every event's payload in one {@code bytea}
    * (sent in binary), then one array per column in the order of {@link #journalColumns}, except
    * that the payload column is two {@code int[]} arrays: where each payload starts in the first
-   * parameter (from 1) and how long it is. An array of {@code bytea} would be sent as text, every
-   * byte spelt out in hexadecimal, and parsed back by the server. Returns each event's persistence
-   * id, sequence number and ordering.
+   * parameter (from 1) and how long it is. The arrays must be typed by their elements ({@code
+   * String[]}, {@code Long[]}, {@code byte[][]}...), which the driver sends in binary: it writes an
+   * {@code Object[]} out as a text literal for the server to parse, every byte of a {@code bytea}
+   * spelt out in hexadecimal. Returns each event's persistence id, sequence number and ordering.
    */
   static String insertEventsPostgres(EventJournalTableConfiguration journal) {
     EventJournalTableColumnNames j = journal.columnNames();
