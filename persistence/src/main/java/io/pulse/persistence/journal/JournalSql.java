@@ -159,7 +159,7 @@ final class JournalSql {
    * (sent in binary), then one array per column in the order of {@link #journalColumns}, except
    * that the payload column is two {@code int[]} arrays: where each payload starts in the first
    * parameter (from 1) and how long it is. The arrays must be typed by their elements ({@code
-   * String[]}, {@code Long[]}, {@code byte[][]}...), which the driver sends in binary: it writes an
+   * long[]}, {@code String[]}, {@code byte[][]}...), which the driver sends in binary: it writes an
    * {@code Object[]} out as a text literal for the server to parse, every byte of a {@code bytea}
    * spelt out in hexadecimal. Returns each event's persistence id, sequence number and ordering.
    */

@@ -27,6 +27,7 @@ import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
+import org.postgresql.PGConnection;
 import scala.Tuple2;
 import scala.collection.immutable.Seq;
 import scala.collection.immutable.Set;
@@ -244,21 +245,24 @@ public class PulseJournalDao extends DefaultJournalDao {
     int size = rows.size();
     // Arrays typed by their elements, not Object[]: the driver sends those in PostgreSQL's binary
     // form, where an Object[] is written out as an array literal in text for the server to parse.
-    Boolean[] deleted = new Boolean[size];
+    // Primitive where a column is never null, so that no row boxes its numbers.
+    boolean[] deleted = new boolean[size];
     String[] persistenceIds = new String[size];
-    Long[] sequenceNumbers = new Long[size];
+    long[] sequenceNumbers = new long[size];
     String[] writers = new String[size];
-    Long[] writeTimestamps = new Long[size];
+    long[] writeTimestamps = new long[size];
     String[] adapterManifests = new String[size];
-    Integer[] payloadStarts = new Integer[size];
-    Integer[] payloadLengths = new Integer[size];
+    int[] payloadStarts = new int[size];
+    int[] payloadLengths = new int[size];
     int payloadBytes = 0;
+    int tagCount = 0;
     for (Tuple2<JournalPekkoSerializationRow, Set<String>> entry : rows) {
       payloadBytes += entry._1().eventPayload().length;
+      tagCount += entry._2().size();
     }
     byte[] payloads = new byte[payloadBytes];
     int payloadEnd = 0;
-    Integer[] serIds = new Integer[size];
+    int[] serIds = new int[size];
     String[] serManifests = new String[size];
     byte[][] metaPayloads = new byte[size][];
     Integer[] metaSerIds = new Integer[size];
@@ -286,19 +290,22 @@ public class PulseJournalDao extends DefaultJournalDao {
         tagsByEvent.put(eventKey(row.persistenceId(), row.sequenceNumber()), rows.get(i)._2());
       }
     }
-    List<Long> tagOrderings = new ArrayList<>();
-    List<String> tagNames = new ArrayList<>();
+    long[] tagOrderings = new long[tagCount];
+    String[] tagNames = new String[tagCount];
+    int tagged = 0;
+    // The driver's own connection takes primitive arrays; the pool's wrapper only Object[].
+    PGConnection postgres = connection.unwrap(PGConnection.class);
     try (PreparedStatement insert = connection.prepareStatement(insertEventsSql)) {
       insert.setBytes(1, payloads);
-      insert.setArray(2, connection.createArrayOf("boolean", deleted));
+      insert.setArray(2, postgres.createArrayOf("boolean", deleted));
       insert.setArray(3, connection.createArrayOf("varchar", persistenceIds));
-      insert.setArray(4, connection.createArrayOf("bigint", sequenceNumbers));
+      insert.setArray(4, postgres.createArrayOf("bigint", sequenceNumbers));
       insert.setArray(5, connection.createArrayOf("varchar", writers));
-      insert.setArray(6, connection.createArrayOf("bigint", writeTimestamps));
+      insert.setArray(6, postgres.createArrayOf("bigint", writeTimestamps));
       insert.setArray(7, connection.createArrayOf("varchar", adapterManifests));
-      insert.setArray(8, connection.createArrayOf("int4", payloadStarts));
-      insert.setArray(9, connection.createArrayOf("int4", payloadLengths));
-      insert.setArray(10, connection.createArrayOf("int4", serIds));
+      insert.setArray(8, postgres.createArrayOf("int4", payloadStarts));
+      insert.setArray(9, postgres.createArrayOf("int4", payloadLengths));
+      insert.setArray(10, postgres.createArrayOf("int4", serIds));
       insert.setArray(11, connection.createArrayOf("varchar", serManifests));
       insert.setArray(12, connection.createArrayOf("bytea", metaPayloads));
       insert.setArray(13, connection.createArrayOf("int4", metaSerIds));
@@ -311,8 +318,9 @@ public class PulseJournalDao extends DefaultJournalDao {
           if (tags != null) {
             long ordering = inserted.getLong(3);
             for (String tag : CollectionConverters.asJava(tags)) {
-              tagOrderings.add(ordering);
-              tagNames.add(tag);
+              tagOrderings[tagged] = ordering;
+              tagNames[tagged] = tag;
+              tagged++;
             }
           }
         }
@@ -320,13 +328,16 @@ public class PulseJournalDao extends DefaultJournalDao {
       if (written != size) {
         throw new SQLException("wrote " + written + " of " + size + " journal rows");
       }
+      if (tagged != tagCount) {
+        throw new SQLException("found " + tagged + " of " + tagCount + " tags' journal rows");
+      }
     }
-    if (tagNames.isEmpty()) {
+    if (tagCount == 0) {
       return;
     }
     try (PreparedStatement insert = connection.prepareStatement(insertTagsSql)) {
-      insert.setArray(1, connection.createArrayOf("bigint", tagOrderings.toArray(new Long[0])));
-      insert.setArray(2, connection.createArrayOf("varchar", tagNames.toArray(new String[0])));
+      insert.setArray(1, postgres.createArrayOf("bigint", tagOrderings));
+      insert.setArray(2, connection.createArrayOf("varchar", tagNames));
       insert.executeUpdate();
     }
   }
