@@ -1,33 +1,99 @@
 package io.pulse.engine.domain;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
  * The most recent event ids a user has sent, for de-duplication of retries. Bounded by {@code
- * capacity}; kept in chunks so that adding one id copies one small chunk rather than the window.
- * Every event costs one lookup (a probe per chunk) and one add (a copy of the last chunk), so the
- * chunk size balances the two: 32 ids, 32 chunks at the default capacity of 1024.
+ * capacity}; kept in chunks of 32 ids, 32 chunks at the default capacity of 1024. Every event costs
+ * one lookup (a scan of the newest chunk, then a probe per older chunk) and one add.
+ *
+ * <p>A window never changes once built: an add returns a new one. What it copies is what keeps that
+ * cheap: the newest chunk is an array that an add copies with one more id (at most 32 references),
+ * and the older chunks are sets shared by every window built from the same ones; their list is
+ * copied only when the newest chunk fills up or the oldest chunk leaves, once every 32 adds.
+ *
+ * <p>Stored (in snapshots) and compared as its capacity and its chunks, oldest first, the newest
+ * last: the form it had when every chunk was a set.
  */
-public record RecentEventIds(int capacity, List<Set<String>> chunks) {
+@JsonAutoDetect(
+    fieldVisibility = JsonAutoDetect.Visibility.NONE,
+    getterVisibility = JsonAutoDetect.Visibility.NONE,
+    isGetterVisibility = JsonAutoDetect.Visibility.NONE)
+public final class RecentEventIds {
 
   static final int CHUNK_SIZE = 32;
 
-  public RecentEventIds {
+  private static final String[] NO_IDS = new String[0];
+
+  private final int capacity;
+
+  /** The full chunks, oldest first; never changed, so windows can share them. */
+  private final List<Set<String>> older;
+
+  /** How many ids {@link #older} holds. */
+  private final int olderSize;
+
+  /** The newest chunk, oldest id first; never changed once the window is built. */
+  private final String[] newest;
+
+  /** A window in its stored form: {@code chunks} oldest first, the last one the newest. */
+  @JsonCreator
+  public RecentEventIds(
+      @JsonProperty("capacity") int capacity, @JsonProperty("chunks") List<Set<String>> chunks) {
+    this(capacity, olderOf(chunks), newestOf(chunks));
+  }
+
+  private RecentEventIds(int capacity, List<Set<String>> older, String[] newest) {
+    this(capacity, older, sizeOf(older), newest);
+  }
+
+  private RecentEventIds(int capacity, List<Set<String>> older, int olderSize, String[] newest) {
     if (capacity < CHUNK_SIZE) {
       throw new IllegalArgumentException("capacity must be at least " + CHUNK_SIZE);
     }
-    chunks = chunks == null ? List.of() : List.copyOf(chunks);
+    this.capacity = capacity;
+    this.older = older;
+    this.olderSize = olderSize;
+    this.newest = newest;
   }
 
   public static RecentEventIds withCapacity(int capacity) {
-    return new RecentEventIds(capacity, List.of());
+    return new RecentEventIds(capacity, List.of(), 0, NO_IDS);
+  }
+
+  @JsonProperty("capacity")
+  public int capacity() {
+    return capacity;
+  }
+
+  /** The chunks, oldest first and the newest last, as they are stored. */
+  @JsonProperty("chunks")
+  public List<Set<String>> chunks() {
+    if (newest.length == 0) {
+      return older;
+    }
+    List<Set<String>> chunks = new ArrayList<>(older.size() + 1);
+    chunks.addAll(older);
+    chunks.add(Set.of(newest));
+    return Collections.unmodifiableList(chunks);
   }
 
   public boolean contains(String eventId) {
-    for (int i = chunks.size() - 1; i >= 0; i--) {
-      if (chunks.get(i).contains(eventId)) {
+    for (int i = newest.length - 1; i >= 0; i--) {
+      if (newest[i].equals(eventId)) {
+        return true;
+      }
+    }
+    for (int i = older.size() - 1; i >= 0; i--) {
+      if (older.get(i).contains(eventId)) {
         return true;
       }
     }
@@ -35,6 +101,60 @@ public record RecentEventIds(int capacity, List<Set<String>> chunks) {
   }
 
   public int size() {
+    return olderSize + newest.length;
+  }
+
+  /**
+   * This window with {@code eventId} added, or this one when its newest chunk holds the id already.
+   * The oldest chunks leave once the window holds more than its capacity without them.
+   */
+  public RecentEventIds add(String eventId) {
+    for (String id : newest) {
+      if (id.equals(eventId)) {
+        return this;
+      }
+    }
+    if (newest.length < CHUNK_SIZE) {
+      String[] grown = Arrays.copyOf(newest, newest.length + 1);
+      grown[newest.length] = eventId;
+      return trimmed(older, olderSize, grown);
+    }
+    List<Set<String>> sealed = new ArrayList<>(older.size() + 1);
+    sealed.addAll(older);
+    sealed.add(Set.of(newest));
+    return trimmed(
+        Collections.unmodifiableList(sealed), olderSize + newest.length, new String[] {eventId});
+  }
+
+  private RecentEventIds trimmed(List<Set<String>> older, int olderSize, String[] newest) {
+    int size = olderSize + newest.length;
+    int leaving = 0;
+    while (leaving < older.size() && size - older.get(leaving).size() >= capacity) {
+      size -= older.get(leaving).size();
+      leaving++;
+    }
+    if (leaving == 0) {
+      return new RecentEventIds(capacity, older, olderSize, newest);
+    }
+    List<Set<String>> kept = List.copyOf(older.subList(leaving, older.size()));
+    return new RecentEventIds(capacity, kept, size - newest.length, newest);
+  }
+
+  private static List<Set<String>> olderOf(List<Set<String>> chunks) {
+    if (chunks == null || chunks.size() <= 1) {
+      return List.of();
+    }
+    return List.copyOf(chunks.subList(0, chunks.size() - 1));
+  }
+
+  private static String[] newestOf(List<Set<String>> chunks) {
+    if (chunks == null || chunks.isEmpty()) {
+      return NO_IDS;
+    }
+    return chunks.get(chunks.size() - 1).toArray(NO_IDS);
+  }
+
+  private static int sizeOf(List<Set<String>> chunks) {
     int size = 0;
     for (Set<String> chunk : chunks) {
       size += chunk.size();
@@ -42,28 +162,20 @@ public record RecentEventIds(int capacity, List<Set<String>> chunks) {
     return size;
   }
 
-  public RecentEventIds add(String eventId) {
-    List<Set<String>> next = new ArrayList<>(chunks.size() + 1);
-    next.addAll(chunks);
-    Set<String> last = next.isEmpty() ? null : next.get(next.size() - 1);
-    if (last != null && last.contains(eventId)) {
-      return this;
-    }
-    if (last == null || last.size() >= CHUNK_SIZE) {
-      next.add(Set.of(eventId));
-    } else {
-      String[] grown = last.toArray(new String[last.size() + 1]);
-      grown[last.size()] = eventId;
-      next.set(next.size() - 1, Set.of(grown));
-    }
-    // Drop whole chunks once the window holds more than its capacity.
-    int size = 0;
-    for (Set<String> chunk : next) {
-      size += chunk.size();
-    }
-    while (size - next.get(0).size() >= capacity) {
-      size -= next.remove(0).size();
-    }
-    return new RecentEventIds(capacity, next);
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof RecentEventIds that
+        && capacity == that.capacity
+        && chunks().equals(that.chunks());
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(capacity, chunks());
+  }
+
+  @Override
+  public String toString() {
+    return "RecentEventIds[capacity=" + capacity + ", size=" + size() + "]";
   }
 }

@@ -69,6 +69,8 @@ import java.io.NotSerializableException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -636,6 +638,45 @@ class SerializationTest {
     assertJournalRoundTrip(watchedEvent(), JournalSerializer.EVENT_RECORDED);
     assertJournalRoundTrip(watched, "user-state");
     assertEquals(2026, reached.year());
+  }
+
+  @Test
+  void aUsersRecentEventIdsAreStoredAsTheirCapacityAndChunksOldestFirst() throws Exception {
+    UserEngagement user = userEngagement();
+
+    byte[] bytes = serialization.serialize(user).get();
+    com.fasterxml.jackson.databind.JsonNode stored =
+        new ObjectMapper(new CBORFactory()).readTree(bytes).get("recentEventIds");
+
+    // The form snapshots have always had: nothing else, so that older snapshots read back and
+    // older nodes read newer ones.
+    assertEquals(List.of("capacity", "chunks"), fieldNamesOf(stored));
+    assertEquals(128, stored.get("capacity").asInt());
+    List<Set<String>> chunks = new ArrayList<>();
+    stored
+        .get("chunks")
+        .forEach(
+            chunk -> {
+              Set<String> ids = new HashSet<>();
+              chunk.forEach(id -> ids.add(id.asText()));
+              chunks.add(ids);
+            });
+    assertEquals(List.of(idsFrom(0, 32), idsFrom(32, 64), idsFrom(64, 70)), chunks);
+    assertJournalRoundTrip(user, "user-state");
+  }
+
+  private static Set<String> idsFrom(int first, int end) {
+    Set<String> ids = new HashSet<>();
+    for (int i = first; i < end; i++) {
+      ids.add("evt-" + i);
+    }
+    return ids;
+  }
+
+  private static List<String> fieldNamesOf(com.fasterxml.jackson.databind.JsonNode node) {
+    List<String> names = new ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
   }
 
   @Test
