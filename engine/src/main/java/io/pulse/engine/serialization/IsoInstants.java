@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 
@@ -34,34 +35,56 @@ public final class IsoInstants {
    * printer was the largest single item of journal serialization in the profile.
    */
   public static String format(Instant instant) {
-    long epochSecond = instant.getEpochSecond();
-    if (epochSecond < 0 || epochSecond > LAST_PLAIN_SECOND) {
+    int length = plainLength(instant);
+    if (length < 0) {
       return instant.toString();
     }
+    byte[] text = new byte[length];
+    putPlain(instant, text, 0);
+    return new String(text, StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * How many characters {@link #format} writes for {@code instant} in its plain form (20, 24, 27 or
+   * 30), or -1 when it has none: before 1970 or after 9999, where {@link Instant#toString()} writes
+   * it.
+   */
+  static int plainLength(Instant instant) {
+    long epochSecond = instant.getEpochSecond();
+    if (epochSecond < 0 || epochSecond > LAST_PLAIN_SECOND) {
+      return -1;
+    }
+    int nanos = instant.getNano();
+    return nanos == 0 ? 20 : nanos % 1_000_000 == 0 ? 24 : nanos % 1_000 == 0 ? 27 : 30;
+  }
+
+  /**
+   * Writes the plain form of {@code instant} as ASCII at {@code out[at]}, {@link #plainLength}
+   * bytes, for writers that put the text straight into their output.
+   */
+  static void putPlain(Instant instant, byte[] out, int at) {
+    int length = plainLength(instant);
+    long epochSecond = instant.getEpochSecond();
     long days = epochSecond / 86_400;
     int secondOfDay = (int) (epochSecond % 86_400);
     LocalDate date = LocalDate.ofEpochDay(days);
-    int nanos = instant.getNano();
-    char[] text =
-        new char[nanos == 0 ? 20 : nanos % 1_000_000 == 0 ? 24 : nanos % 1_000 == 0 ? 27 : 30];
-    put(text, 0, date.getYear(), 4);
-    text[4] = '-';
-    put(text, 5, date.getMonthValue(), 2);
-    text[7] = '-';
-    put(text, 8, date.getDayOfMonth(), 2);
-    text[10] = 'T';
-    put(text, 11, secondOfDay / 3_600, 2);
-    text[13] = ':';
-    put(text, 14, secondOfDay / 60 % 60, 2);
-    text[16] = ':';
-    put(text, 17, secondOfDay % 60, 2);
-    if (text.length > 20) {
-      text[19] = '.';
-      int fractionDigits = text.length - 21;
-      put(text, 20, nanos / POWERS_OF_TEN[9 - fractionDigits], fractionDigits);
+    put(out, at, date.getYear(), 4);
+    out[at + 4] = '-';
+    put(out, at + 5, date.getMonthValue(), 2);
+    out[at + 7] = '-';
+    put(out, at + 8, date.getDayOfMonth(), 2);
+    out[at + 10] = 'T';
+    put(out, at + 11, secondOfDay / 3_600, 2);
+    out[at + 13] = ':';
+    put(out, at + 14, secondOfDay / 60 % 60, 2);
+    out[at + 16] = ':';
+    put(out, at + 17, secondOfDay % 60, 2);
+    if (length > 20) {
+      out[at + 19] = '.';
+      int fractionDigits = length - 21;
+      put(out, at + 20, instant.getNano() / POWERS_OF_TEN[9 - fractionDigits], fractionDigits);
     }
-    text[text.length - 1] = 'Z';
-    return new String(text);
+    out[at + length - 1] = 'Z';
   }
 
   private static final int[] POWERS_OF_TEN = {
@@ -69,9 +92,9 @@ public final class IsoInstants {
   };
 
   /** {@code value} as {@code width} decimal digits, zero-padded, at {@code text[from]}. */
-  private static void put(char[] text, int from, int value, int width) {
+  private static void put(byte[] text, int from, int value, int width) {
     for (int i = from + width - 1; i >= from; i--) {
-      text[i] = (char) ('0' + value % 10);
+      text[i] = (byte) ('0' + value % 10);
       value /= 10;
     }
   }

@@ -61,4 +61,16 @@ public final class JournalSerializer extends StableNameSerializer {
   public JournalSerializer(ExtendedActorSystem system) {
     super(system, 7301, List.of(TYPES, PromotionJournalTypes.TYPES));
   }
+
+  /** Every accepted event is written here: without Jackson's machinery when it can be. */
+  @Override
+  public byte[] toBinary(Object object) {
+    if (object instanceof ScoredEvent scored) {
+      byte[] bytes = ScoredEventCbor.write(scored);
+      if (bytes != null) {
+        return bytes;
+      }
+    }
+    return withJackson(object);
+  }
 }

@@ -66,6 +66,11 @@ abstract class StableNameSerializer extends SerializerWithStringManifest {
 
   @Override
   public byte[] toBinary(Object object) {
+    return withJackson(object);
+  }
+
+  /** What Jackson writes for {@code object}. */
+  final byte[] withJackson(Object object) {
     try {
       return writer.writeValueAsBytes(object);
     } catch (IOException e) {

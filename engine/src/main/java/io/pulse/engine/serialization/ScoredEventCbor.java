@@ -1,0 +1,423 @@
+package io.pulse.engine.serialization;
+
+import io.pulse.engine.domain.BehaviouralEvent;
+import io.pulse.engine.domain.ModelAward;
+import io.pulse.engine.domain.ScoredEvent;
+import io.pulse.engine.domain.audience.AudienceHit;
+import io.pulse.engine.domain.watch.WatchHit;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a {@link ScoredEvent}, the journal row of every accepted event, as the very bytes Jackson
+ * writes for it, without going through Jackson.
+ *
+ * <p>Serializing the event was the largest single item of the journal write in the profile, and
+ * most of Jackson's cost there was its general machinery (a serializer provider, a generator and a
+ * builder per call, reflective record accessors, boxed numbers), not the encoding. The journal
+ * keeps being read by Jackson, so the bytes must stay Jackson's: objects as indefinite-length maps,
+ * lists as definite-length arrays, integers in their shortest form, doubles in eight bytes,
+ * instants as {@link IsoInstants} text, and the fields in the records' order. Whatever this writer
+ * does not handle the way Jackson does (other number types, texts with a lone surrogate or longer
+ * than {@value #MAX_TEXT_CHARS} characters, which Jackson may write in chunks) makes it answer
+ * null, and the caller asks Jackson.
+ */
+final class ScoredEventCbor {
+
+  /** Texts up to this length Jackson writes in one piece with a shortest length. */
+  static final int MAX_TEXT_CHARS = 1_000;
+
+  /** A scratch buffer grown beyond this is not kept for the thread's next event. */
+  private static final int MAX_KEPT_BUFFER = 64 * 1024;
+
+  private static final int MAJOR_UNSIGNED = 0;
+  private static final int MAJOR_NEGATIVE = 1 << 5;
+  private static final int MAJOR_TEXT = 3 << 5;
+  private static final int MAJOR_ARRAY = 4 << 5;
+  private static final byte START_MAP = (byte) 0xBF;
+  private static final byte BREAK = (byte) 0xFF;
+  private static final byte FALSE = (byte) 0xF4;
+  private static final byte TRUE = (byte) 0xF5;
+  private static final byte NULL = (byte) 0xF6;
+  private static final byte DOUBLE = (byte) 0xFB;
+
+  // The field names, encoded once.
+  private static final byte[] EVENT = encoded("event");
+  private static final byte[] AWARDS = encoded("awards");
+  private static final byte[] FIRST_EVENT = encoded("firstEvent");
+  private static final byte[] ORDERS_AFTER = encoded("ordersAfter");
+  private static final byte[] PREVIOUS_PURCHASE_AT = encoded("previousPurchaseAt");
+  private static final byte[] AUDIENCE_HITS = encoded("audienceHits");
+  private static final byte[] RECORDED_AT = encoded("recordedAt");
+  private static final byte[] WATCH_HITS = encoded("watchHits");
+  private static final byte[] EVENT_ID = encoded("eventId");
+  private static final byte[] USER_ID = encoded("userId");
+  private static final byte[] TYPE = encoded("type");
+  private static final byte[] CHANNEL = encoded("channel");
+  private static final byte[] TIMESTAMP = encoded("timestamp");
+  private static final byte[] PROPERTIES = encoded("properties");
+  private static final byte[] TRAITS = encoded("traits");
+  private static final byte[] MODEL = encoded("model");
+  private static final byte[] MODEL_VERSION = encoded("modelVersion");
+  private static final byte[] POINTS = encoded("points");
+  private static final byte[] COUNTED_RULES = encoded("countedRules");
+  private static final byte[] DAY = encoded("day");
+  private static final byte[] POINTS_AFTER = encoded("pointsAfter");
+  private static final byte[] AS_OF_AFTER = encoded("asOfAfter");
+  private static final byte[] AUDIENCE = encoded("audience");
+  private static final byte[] VERSION = encoded("version");
+  private static final byte[] SLOT = encoded("slot");
+  private static final byte[] KIND = encoded("kind");
+  private static final byte[] KEEP = encoded("keep");
+  private static final byte[] WATCH = encoded("watch");
+  private static final byte[] OCCURRENCE = encoded("occurrence");
+
+  private static final ThreadLocal<ScoredEventCbor> WRITERS =
+      ThreadLocal.withInitial(ScoredEventCbor::new);
+
+  private byte[] buffer = new byte[1_024];
+  private int length;
+
+  private ScoredEventCbor() {}
+
+  /** The bytes Jackson writes for {@code scored}, or null when only Jackson may write them. */
+  static byte[] write(ScoredEvent scored) {
+    ScoredEventCbor writer = WRITERS.get();
+    writer.length = 0;
+    boolean written = writer.scoredEvent(scored);
+    byte[] bytes = written ? Arrays.copyOf(writer.buffer, writer.length) : null;
+    if (writer.buffer.length > MAX_KEPT_BUFFER) {
+      writer.buffer = new byte[1_024];
+    }
+    return bytes;
+  }
+
+  private boolean scoredEvent(ScoredEvent scored) {
+    put(START_MAP);
+    name(EVENT);
+    if (!behaviouralEvent(scored.event())) {
+      return false;
+    }
+    name(AWARDS);
+    List<ModelAward> awards = scored.awards();
+    head(MAJOR_ARRAY, awards.size());
+    for (ModelAward award : awards) {
+      if (!modelAward(award)) {
+        return false;
+      }
+    }
+    name(FIRST_EVENT);
+    put(scored.firstEvent() ? TRUE : FALSE);
+    name(ORDERS_AFTER);
+    integer(scored.ordersAfter());
+    name(PREVIOUS_PURCHASE_AT);
+    instant(scored.previousPurchaseAt());
+    name(AUDIENCE_HITS);
+    List<AudienceHit> hits = scored.audienceHits();
+    head(MAJOR_ARRAY, hits.size());
+    for (AudienceHit hit : hits) {
+      if (!audienceHit(hit)) {
+        return false;
+      }
+    }
+    name(RECORDED_AT);
+    instant(scored.recordedAt());
+    // Jackson leaves the watch hits out when there are none (NON_EMPTY).
+    List<WatchHit> watchHits = scored.watchHits();
+    if (!watchHits.isEmpty()) {
+      name(WATCH_HITS);
+      head(MAJOR_ARRAY, watchHits.size());
+      for (WatchHit hit : watchHits) {
+        if (!watchHit(hit)) {
+          return false;
+        }
+      }
+    }
+    put(BREAK);
+    return true;
+  }
+
+  private boolean behaviouralEvent(BehaviouralEvent event) {
+    put(START_MAP);
+    name(EVENT_ID);
+    if (!text(event.eventId())) {
+      return false;
+    }
+    name(USER_ID);
+    if (!text(event.userId())) {
+      return false;
+    }
+    name(TYPE);
+    if (!text(event.type())) {
+      return false;
+    }
+    name(CHANNEL);
+    text(event.channel().name());
+    name(TIMESTAMP);
+    instant(event.timestamp());
+    name(PROPERTIES);
+    if (!value(event.properties())) {
+      return false;
+    }
+    name(TRAITS);
+    if (!value(event.traits())) {
+      return false;
+    }
+    put(BREAK);
+    return true;
+  }
+
+  private boolean modelAward(ModelAward award) {
+    put(START_MAP);
+    name(MODEL);
+    if (!text(award.model())) {
+      return false;
+    }
+    name(MODEL_VERSION);
+    integer(award.modelVersion());
+    name(POINTS);
+    decimal(award.points());
+    name(COUNTED_RULES);
+    List<Integer> rules = award.countedRules();
+    head(MAJOR_ARRAY, rules.size());
+    for (Integer rule : rules) {
+      integer(rule);
+    }
+    name(DAY);
+    if (!text(award.day())) {
+      return false;
+    }
+    name(POINTS_AFTER);
+    decimal(award.pointsAfter());
+    name(AS_OF_AFTER);
+    instant(award.asOfAfter());
+    put(BREAK);
+    return true;
+  }
+
+  private boolean audienceHit(AudienceHit hit) {
+    put(START_MAP);
+    name(AUDIENCE);
+    if (!text(hit.audience())) {
+      return false;
+    }
+    name(VERSION);
+    integer(hit.version());
+    name(SLOT);
+    integer(hit.slot());
+    name(KIND);
+    text(hit.kind().name());
+    name(KEEP);
+    integer(hit.keep());
+    put(BREAK);
+    return true;
+  }
+
+  private boolean watchHit(WatchHit hit) {
+    put(START_MAP);
+    name(WATCH);
+    if (!text(hit.watch())) {
+      return false;
+    }
+    name(OCCURRENCE);
+    integer(hit.occurrence());
+    put(BREAK);
+    return true;
+  }
+
+  /**
+   * A property or trait value as Jackson writes an untyped value: maps, lists, texts, integers,
+   * doubles, booleans and null. Anything else is for Jackson.
+   */
+  private boolean value(Object value) {
+    if (value == null) {
+      put(NULL);
+      return true;
+    }
+    if (value instanceof String text) {
+      return text(text);
+    }
+    if (value instanceof Integer number) {
+      integer(number);
+      return true;
+    }
+    if (value instanceof Long number) {
+      integer(number);
+      return true;
+    }
+    if (value instanceof Double number) {
+      decimal(number);
+      return true;
+    }
+    if (value instanceof Boolean flag) {
+      put(flag ? TRUE : FALSE);
+      return true;
+    }
+    if (value instanceof Map<?, ?> map) {
+      put(START_MAP);
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        if (!(entry.getKey() instanceof String key) || !text(key) || !value(entry.getValue())) {
+          return false;
+        }
+      }
+      put(BREAK);
+      return true;
+    }
+    if (value instanceof List<?> list) {
+      head(MAJOR_ARRAY, list.size());
+      for (Object element : list) {
+        if (!value(element)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** A field name of at most 23 ASCII characters, with its one-byte head. */
+  private static byte[] encoded(String name) {
+    byte[] bytes = new byte[name.length() + 1];
+    bytes[0] = (byte) (MAJOR_TEXT | name.length());
+    for (int i = 0; i < name.length(); i++) {
+      bytes[i + 1] = (byte) name.charAt(i);
+    }
+    return bytes;
+  }
+
+  private void name(byte[] encoded) {
+    ensure(encoded.length);
+    System.arraycopy(encoded, 0, buffer, length, encoded.length);
+    length += encoded.length;
+  }
+
+  /** An instant as {@link IsoInstants} writes it, put straight into the output when plain. */
+  private void instant(Instant instant) {
+    if (instant == null) {
+      put(NULL);
+      return;
+    }
+    int plain = IsoInstants.plainLength(instant);
+    if (plain < 0) {
+      text(IsoInstants.format(instant));
+      return;
+    }
+    head(MAJOR_TEXT, plain);
+    ensure(plain);
+    IsoInstants.putPlain(instant, buffer, length);
+    length += plain;
+  }
+
+  /** {@code text} in UTF-8 with its length first; false for what Jackson may write otherwise. */
+  private boolean text(String text) {
+    if (text == null) {
+      put(NULL);
+      return true;
+    }
+    int chars = text.length();
+    if (chars > MAX_TEXT_CHARS) {
+      return false;
+    }
+    int bytes = chars;
+    for (int i = 0; i < chars; i++) {
+      char c = text.charAt(i);
+      if (c >= 0x80) {
+        if (Character.isSurrogate(c)) {
+          // A pair is four bytes for two chars; a lone surrogate is Jackson's to refuse.
+          if (!Character.isHighSurrogate(c)
+              || i + 1 == chars
+              || !Character.isLowSurrogate(text.charAt(i + 1))) {
+            return false;
+          }
+          bytes += 2;
+          i++;
+        } else {
+          bytes += c < 0x800 ? 1 : 2;
+        }
+      }
+    }
+    head(MAJOR_TEXT, bytes);
+    ensure(bytes);
+    if (bytes == chars) {
+      for (int i = 0; i < chars; i++) {
+        buffer[length++] = (byte) text.charAt(i);
+      }
+      return true;
+    }
+    for (int i = 0; i < chars; i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        buffer[length++] = (byte) c;
+      } else if (c < 0x800) {
+        buffer[length++] = (byte) (0xC0 | (c >> 6));
+        buffer[length++] = (byte) (0x80 | (c & 0x3F));
+      } else if (Character.isHighSurrogate(c)) {
+        int point = Character.toCodePoint(c, text.charAt(++i));
+        buffer[length++] = (byte) (0xF0 | (point >> 18));
+        buffer[length++] = (byte) (0x80 | ((point >> 12) & 0x3F));
+        buffer[length++] = (byte) (0x80 | ((point >> 6) & 0x3F));
+        buffer[length++] = (byte) (0x80 | (point & 0x3F));
+      } else {
+        buffer[length++] = (byte) (0xE0 | (c >> 12));
+        buffer[length++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        buffer[length++] = (byte) (0x80 | (c & 0x3F));
+      }
+    }
+    return true;
+  }
+
+  private void integer(long value) {
+    if (value >= 0) {
+      head(MAJOR_UNSIGNED, value);
+    } else {
+      head(MAJOR_NEGATIVE, -1 - value);
+    }
+  }
+
+  private void decimal(double value) {
+    long bits = Double.doubleToRawLongBits(value);
+    ensure(9);
+    buffer[length++] = DOUBLE;
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      buffer[length++] = (byte) (bits >>> shift);
+    }
+  }
+
+  /** A major type with its argument in the fewest bytes, as Jackson writes lengths and integers. */
+  private void head(int major, long argument) {
+    ensure(9);
+    if (argument < 24) {
+      buffer[length++] = (byte) (major | argument);
+    } else if (argument <= 0xFF) {
+      buffer[length++] = (byte) (major | 24);
+      buffer[length++] = (byte) argument;
+    } else if (argument <= 0xFFFF) {
+      buffer[length++] = (byte) (major | 25);
+      buffer[length++] = (byte) (argument >> 8);
+      buffer[length++] = (byte) argument;
+    } else if (argument <= 0xFFFF_FFFFL) {
+      buffer[length++] = (byte) (major | 26);
+      for (int shift = 24; shift >= 0; shift -= 8) {
+        buffer[length++] = (byte) (argument >>> shift);
+      }
+    } else {
+      buffer[length++] = (byte) (major | 27);
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        buffer[length++] = (byte) (argument >>> shift);
+      }
+    }
+  }
+
+  private void put(byte b) {
+    ensure(1);
+    buffer[length++] = b;
+  }
+
+  private void ensure(int more) {
+    if (length + more > buffer.length) {
+      buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + more));
+    }
+  }
+}

@@ -1,0 +1,325 @@
+package io.pulse.engine.serialization;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pulse.engine.EngineTestConfig;
+import io.pulse.engine.domain.BehaviouralEvent;
+import io.pulse.engine.domain.Channel;
+import io.pulse.engine.domain.ModelAward;
+import io.pulse.engine.domain.ScoredEvent;
+import io.pulse.engine.domain.audience.AudienceHit;
+import io.pulse.engine.domain.watch.WatchHit;
+import java.io.UncheckedIOException;
+import java.lang.reflect.RecordComponent;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ScoredEventCborTest {
+
+  private static ActorTestKit testKit;
+  private static JournalSerializer journal;
+
+  @BeforeAll
+  static void startSystem() throws Exception {
+    testKit =
+        ActorTestKit.create(
+            "ScoredEventCborTest", EngineTestConfig.resolve(EngineTestConfig.engine()));
+    journal =
+        (JournalSerializer)
+            SerializationExtension.get(Adapter.toClassic(testKit.system()))
+                .serializerFor(ScoredEvent.class);
+  }
+
+  @AfterAll
+  static void stopSystem() {
+    testKit.shutdownTestKit();
+  }
+
+  private static final Instant T0 = Instant.parse("2026-12-07T03:00:00Z");
+
+  private static final int[] INT_EDGES = {
+    0,
+    1,
+    23,
+    24,
+    255,
+    256,
+    65_535,
+    65_536,
+    Integer.MAX_VALUE,
+    -1,
+    -24,
+    -25,
+    -256,
+    -257,
+    -65_536,
+    -65_537,
+    Integer.MIN_VALUE
+  };
+
+  private static final long[] LONG_EDGES = {
+    0xFFFF_FFFFL,
+    0x1_0000_0000L,
+    -0x1_0000_0000L,
+    -0x1_0000_0001L,
+    Long.MAX_VALUE,
+    Long.MIN_VALUE,
+    12_000_000_000L,
+    (long) Integer.MAX_VALUE + 1
+  };
+
+  private static final String[] TEXTS = {
+    "",
+    "a",
+    "page_view",
+    "exactly twenty-three ch",
+    "exactly twenty-four char",
+    "é",
+    "Ærøskøbing, Zürich",
+    "中文测试",
+    "emoji \uD83D\uDE00 and \uD83C\uDDEE\uD83C\uDDEA",
+    "\u007F\u0080\u07FF\u0800\uFFFF",
+    "x".repeat(255),
+    "x".repeat(256),
+    "é".repeat(128),
+    "y".repeat(ScoredEventCbor.MAX_TEXT_CHARS - 20),
+  };
+
+  private static Instant instant(Random random) {
+    return switch (random.nextInt(6)) {
+      case 0 -> T0;
+      case 1 -> T0.plusMillis(random.nextInt(1_000_000));
+      case 2 -> T0.plusNanos(random.nextInt(1_000_000) * 1_000L);
+      case 3 -> T0.plusNanos(random.nextLong(1_000_000_000_000L));
+      case 4 -> Instant.parse("+10000-01-01T00:00:00Z").plusSeconds(random.nextInt(1000));
+      default -> Instant.EPOCH.minusSeconds(random.nextInt(1_000_000));
+    };
+  }
+
+  private static String text(Random random) {
+    if (random.nextInt(3) == 0) {
+      return TEXTS[random.nextInt(TEXTS.length)];
+    }
+    StringBuilder text = new StringBuilder();
+    int length = random.nextInt(40);
+    for (int i = 0; i < length; i++) {
+      int kind = random.nextInt(10);
+      if (kind < 7) {
+        text.append((char) (' ' + random.nextInt(95)));
+      } else if (kind < 9) {
+        text.append((char) (0xA0 + random.nextInt(0xD7FF - 0xA0)));
+      } else {
+        text.appendCodePoint(0x1_0000 + random.nextInt(0xF_0000));
+      }
+    }
+    return text.toString();
+  }
+
+  private static Object value(Random random, int depth) {
+    int kind = random.nextInt(depth < 3 ? 10 : 8);
+    return switch (kind) {
+      case 0 -> text(random);
+      case 1 -> INT_EDGES[random.nextInt(INT_EDGES.length)];
+      case 2 -> random.nextInt();
+      case 3 -> LONG_EDGES[random.nextInt(LONG_EDGES.length)];
+      case 4 ->
+          switch (random.nextInt(4)) {
+            case 0 -> -0.0;
+            case 1 -> Double.MIN_VALUE;
+            case 2 -> 1e300 * random.nextDouble();
+            default -> random.nextDouble() * 1000 - 500;
+          };
+      case 5 -> random.nextBoolean();
+      case 6, 7 -> random.nextInt(4) == 0 ? null : text(random);
+      case 8 -> map(random, depth + 1);
+      default -> {
+        List<Object> list = new ArrayList<>();
+        int size = random.nextInt(5) == 0 ? 24 + random.nextInt(10) : random.nextInt(4);
+        for (int i = 0; i < size; i++) {
+          list.add(value(random, depth + 1));
+        }
+        yield list;
+      }
+    };
+  }
+
+  private static Map<String, Object> map(Random random, int depth) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    int size = random.nextInt(6);
+    for (int i = 0; i < size; i++) {
+      map.put(text(random), value(random, depth));
+    }
+    return map;
+  }
+
+  private static ScoredEvent event(Random random) {
+    BehaviouralEvent event =
+        new BehaviouralEvent(
+            text(random) + "-" + random.nextInt(),
+            "user-" + text(random),
+            random.nextBoolean() ? "page_view" : text(random) + "x",
+            Channel.values()[random.nextInt(Channel.values().length)],
+            instant(random),
+            random.nextInt(5) == 0 ? null : map(random, 0),
+            random.nextInt(3) == 0 ? map(random, 0) : null);
+    List<ModelAward> awards = new ArrayList<>();
+    for (int i = random.nextInt(4); i > 0; i--) {
+      List<Integer> rules = new ArrayList<>();
+      for (int r = random.nextInt(30); r > 0; r--) {
+        rules.add(INT_EDGES[random.nextInt(INT_EDGES.length)]);
+      }
+      awards.add(
+          new ModelAward(
+              text(random),
+              random.nextInt(3) == 0 ? LONG_EDGES[random.nextInt(LONG_EDGES.length)] : i,
+              random.nextDouble() * 10,
+              rules,
+              random.nextInt(4) == 0 ? null : "2026-12-0" + (1 + random.nextInt(9)),
+              random.nextDouble() * 100,
+              random.nextInt(4) == 0 ? null : instant(random)));
+    }
+    List<AudienceHit> hits = new ArrayList<>();
+    for (int i = random.nextInt(4); i > 0; i--) {
+      hits.add(
+          new AudienceHit(
+              text(random),
+              random.nextLong(),
+              INT_EDGES[random.nextInt(INT_EDGES.length)],
+              AudienceHit.Kind.values()[random.nextInt(AudienceHit.Kind.values().length)],
+              INT_EDGES[random.nextInt(INT_EDGES.length)]));
+    }
+    List<WatchHit> watchHits = new ArrayList<>();
+    for (int i = random.nextInt(3); i > 0; i--) {
+      watchHits.add(new WatchHit(text(random), LONG_EDGES[random.nextInt(LONG_EDGES.length)]));
+    }
+    return new ScoredEvent(
+        event,
+        awards,
+        random.nextBoolean(),
+        random.nextInt(3) == 0 ? LONG_EDGES[random.nextInt(LONG_EDGES.length)] : i(random),
+        random.nextBoolean() ? null : instant(random),
+        hits,
+        random.nextInt(4) == 0 ? null : instant(random),
+        watchHits);
+  }
+
+  private static long i(Random random) {
+    return random.nextInt(100);
+  }
+
+  @Test
+  void writesTheVeryBytesJacksonWritesForEveryKindOfEvent() throws Exception {
+    Random random = new Random(42);
+    for (int n = 0; n < 5_000; n++) {
+      // given
+      ScoredEvent scored = event(random);
+
+      // when
+      byte[] written = ScoredEventCbor.write(scored);
+
+      // then: the generated texts are all in the written range, so Jackson is never needed
+      assertNotNull(written, "refused " + scored);
+      assertArrayEquals(journal.withJackson(scored), written, "differs from Jackson: " + scored);
+      assertEquals(scored, journal.fromBinary(written, JournalSerializer.EVENT_RECORDED));
+    }
+  }
+
+  @Test
+  void theJournalWritesAcceptedEventsThroughIt() throws Exception {
+    ScoredEvent scored = event(new Random(1));
+
+    byte[] bytes = journal.toBinary(scored);
+
+    assertArrayEquals(ScoredEventCbor.write(scored), bytes);
+    assertEquals(scored, journal.fromBinary(bytes, JournalSerializer.EVENT_RECORDED));
+  }
+
+  @Test
+  void whatJacksonMayWriteOtherwiseIsLeftToJackson() throws Exception {
+    for (Object value :
+        List.of(
+            new BigDecimal("1.50"),
+            BigInteger.TEN.pow(30),
+            1.5f,
+            (short) 3,
+            "lone \uD83D surrogate",
+            "lone \uDE00 low surrogate",
+            "z".repeat(ScoredEventCbor.MAX_TEXT_CHARS + 1),
+            Map.of(1, "a key that is not a text"))) {
+      // given an event that holds the value among its properties, deep in a list
+      Map<String, Object> properties = new LinkedHashMap<>();
+      properties.put("plain", "first");
+      properties.put("nested", List.of(Map.of("value", value)));
+      ScoredEvent scored =
+          new ScoredEvent(
+              new BehaviouralEvent("e-1", "u-1", "page_view", Channel.WEB, T0, properties),
+              List.of());
+
+      // then the writer refuses it, and the journal stores what Jackson writes, or refuses what
+      // Jackson refuses (a lone surrogate)
+      assertNull(ScoredEventCbor.write(scored), "wrote " + value);
+      byte[] jackson;
+      try {
+        jackson = journal.withJackson(scored);
+      } catch (UncheckedIOException refused) {
+        assertThrows(UncheckedIOException.class, () -> journal.toBinary(scored));
+        continue;
+      }
+      assertArrayEquals(jackson, journal.toBinary(scored));
+    }
+    // and a refusal leaves nothing behind for the thread's next event
+    ScoredEvent plain = event(new Random(2));
+    assertArrayEquals(journal.withJackson(plain), ScoredEventCbor.write(plain));
+  }
+
+  @Test
+  void theWriterKnowsEveryFieldOfTheRecordsItWrites() {
+    // A field added to one of these records must be added to the writer too: Jackson would write
+    // it and the writer would not. The byte comparison above fails then as well, unless the new
+    // field is left empty by every generated event; this says so directly.
+    assertEquals(
+        List.of(
+            "event",
+            "awards",
+            "firstEvent",
+            "ordersAfter",
+            "previousPurchaseAt",
+            "audienceHits",
+            "recordedAt",
+            "watchHits"),
+        componentsOf(ScoredEvent.class));
+    assertEquals(
+        List.of("eventId", "userId", "type", "channel", "timestamp", "properties", "traits"),
+        componentsOf(BehaviouralEvent.class));
+    assertEquals(
+        List.of(
+            "model", "modelVersion", "points", "countedRules", "day", "pointsAfter", "asOfAfter"),
+        componentsOf(ModelAward.class));
+    assertEquals(
+        List.of("audience", "version", "slot", "kind", "keep"), componentsOf(AudienceHit.class));
+    assertEquals(List.of("watch", "occurrence"), componentsOf(WatchHit.class));
+    assertTrue(ScoredEvent.class.isRecord());
+  }
+
+  private static List<String> componentsOf(Class<?> type) {
+    return Arrays.stream(type.getRecordComponents()).map(RecordComponent::getName).toList();
+  }
+}
