@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -21,7 +22,9 @@ import java.util.Set;
  * copied only when the newest chunk fills up or the oldest chunk leaves, once every 32 adds.
  *
  * <p>Stored (in snapshots) and compared as its capacity and its chunks, oldest first, the newest
- * last: the form it had when every chunk was a set.
+ * last: the form it had as a record of sets, which older snapshots hold and older nodes read. It is
+ * a class rather than a record because its fields are not that form. Reading a stored form drops
+ * what no window writes: empty chunks and null ids.
  */
 @JsonAutoDetect(
     fieldVisibility = JsonAutoDetect.Visibility.NONE,
@@ -48,18 +51,15 @@ public final class RecentEventIds {
   @JsonCreator
   public RecentEventIds(
       @JsonProperty("capacity") int capacity, @JsonProperty("chunks") List<Set<String>> chunks) {
-    this(capacity, olderOf(chunks), newestOf(chunks));
-  }
-
-  private RecentEventIds(int capacity, List<Set<String>> older, String[] newest) {
-    this(capacity, older, sizeOf(older), newest);
+    List<Set<String>> stored = storedChunks(chunks);
+    this.capacity = checked(capacity);
+    this.older = stored.size() <= 1 ? List.of() : List.copyOf(stored.subList(0, stored.size() - 1));
+    this.olderSize = sizeOf(older);
+    this.newest = stored.isEmpty() ? NO_IDS : stored.get(stored.size() - 1).toArray(NO_IDS);
   }
 
   private RecentEventIds(int capacity, List<Set<String>> older, int olderSize, String[] newest) {
-    if (capacity < CHUNK_SIZE) {
-      throw new IllegalArgumentException("capacity must be at least " + CHUNK_SIZE);
-    }
-    this.capacity = capacity;
+    this.capacity = checked(capacity);
     this.older = older;
     this.olderSize = olderSize;
     this.newest = newest;
@@ -88,7 +88,7 @@ public final class RecentEventIds {
 
   public boolean contains(String eventId) {
     for (int i = newest.length - 1; i >= 0; i--) {
-      if (newest[i].equals(eventId)) {
+      if (eventId.equals(newest[i])) {
         return true;
       }
     }
@@ -140,18 +140,30 @@ public final class RecentEventIds {
     return new RecentEventIds(capacity, kept, size - newest.length, newest);
   }
 
-  private static List<Set<String>> olderOf(List<Set<String>> chunks) {
-    if (chunks == null || chunks.size() <= 1) {
-      return List.of();
+  private static int checked(int capacity) {
+    if (capacity < CHUNK_SIZE) {
+      throw new IllegalArgumentException("capacity must be at least " + CHUNK_SIZE);
     }
-    return List.copyOf(chunks.subList(0, chunks.size() - 1));
+    return capacity;
   }
 
-  private static String[] newestOf(List<Set<String>> chunks) {
-    if (chunks == null || chunks.isEmpty()) {
-      return NO_IDS;
+  /** The stored chunks without empty chunks and null ids, as sets that hold no null. */
+  private static List<Set<String>> storedChunks(List<Set<String>> chunks) {
+    if (chunks == null) {
+      return List.of();
     }
-    return chunks.get(chunks.size() - 1).toArray(NO_IDS);
+    List<Set<String>> stored = new ArrayList<>(chunks.size());
+    for (Set<String> chunk : chunks) {
+      if (chunk == null) {
+        continue;
+      }
+      Set<String> ids = new HashSet<>(chunk);
+      ids.remove(null);
+      if (!ids.isEmpty()) {
+        stored.add(Set.copyOf(ids));
+      }
+    }
+    return stored;
   }
 
   private static int sizeOf(List<Set<String>> chunks) {

@@ -15,13 +15,15 @@ import io.pulse.engine.domain.WatchesAligned;
 import io.pulse.engine.domain.access.AccessChange;
 import io.pulse.engine.domain.access.AccessState;
 import io.pulse.engine.model.ModelRegistry;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.ExtendedActorSystem;
 
 /**
  * Jackson CBOR for everything that is stored, under stable type names rather than class names, so
- * that classes can be moved or renamed without breaking the journal.
+ * that classes can be moved or renamed without breaking the journal. The most frequent rows are
+ * written by {@link JournalCbor}, in the same bytes, while it agrees with this Jackson.
  */
 public final class JournalSerializer extends StableNameSerializer {
 
@@ -58,19 +60,49 @@ public final class JournalSerializer extends StableNameSerializer {
           Map.entry("keys-used", AccessChange.KeysUsed.class),
           Map.entry("access-state", AccessState.class));
 
+  /**
+   * Whether {@link JournalCbor} writes what Jackson writes here; see {@link #agreesWithJackson}.
+   */
+  private final boolean ownWriter;
+
   public JournalSerializer(ExtendedActorSystem system) {
     super(system, 7301, List.of(TYPES, PromotionJournalTypes.TYPES));
+    this.ownWriter = agreesWithJackson(system);
   }
 
-  /** Every accepted event is written here: without Jackson's machinery when it can be. */
-  @Override
-  public byte[] toBinary(Object object) {
-    if (object instanceof ScoredEvent scored) {
-      byte[] bytes = ScoredEventCbor.write(scored);
-      if (bytes != null) {
-        return bytes;
+  /**
+   * Whether {@link JournalCbor} writes the same bytes as this serializer's Jackson for a sample of
+   * every row it writes. It follows Jackson's settings as configured by default; a setting changed
+   * in the configuration (map keys in order, enums by {@code toString}, other number encodings)
+   * must turn it off rather than have the journal hold two forms.
+   */
+  private boolean agreesWithJackson(ExtendedActorSystem system) {
+    for (Object sample : JournalCbor.samples()) {
+      if (!Arrays.equals(JournalCbor.write(sample), withJackson(sample))) {
+        system
+            .log()
+            .warning(
+                "Journal rows are written by Jackson alone: the configured Jackson writes a {}"
+                    + " otherwise than the journal's own writer",
+                sample.getClass().getSimpleName());
+        return false;
       }
     }
-    return withJackson(object);
+    return true;
+  }
+
+  /** Whether the most frequent rows are written without Jackson (as the same bytes). */
+  boolean writesWithoutJackson() {
+    return ownWriter;
+  }
+
+  /**
+   * Every accepted event, and the transitions and wake-ups it causes, are written here: without
+   * Jackson's machinery when they can be.
+   */
+  @Override
+  public byte[] toBinary(Object object) {
+    byte[] bytes = ownWriter ? JournalCbor.write(object) : null;
+    return bytes != null ? bytes : withJackson(object);
   }
 }

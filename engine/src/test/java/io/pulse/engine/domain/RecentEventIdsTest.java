@@ -137,4 +137,25 @@ class RecentEventIdsTest {
     assertEquals(List.of(), stored.chunks());
     assertTrue(stored.add("e-1").contains("e-1"));
   }
+
+  @Test
+  void readingAStoredFormDropsWhatNoWindowWrites() {
+    // given a stored form with an empty chunk and a null id, which no window writes
+    Set<String> withNull = new java.util.HashSet<>(List.of("a"));
+    withNull.add(null);
+    List<Set<String>> chunks = new ArrayList<>();
+    chunks.add(withNull);
+    chunks.add(new java.util.HashSet<>());
+
+    // when it is read
+    RecentEventIds read = new RecentEventIds(64, chunks);
+
+    // then it is the window that holds "a" alone, and goes on as that window does
+    RecentEventIds written = RecentEventIds.withCapacity(64).add("a");
+    assertEquals(written, read);
+    assertEquals(List.of(Set.of("a")), read.chunks());
+    assertEquals(1, read.size());
+    assertTrue(read.contains("a"));
+    assertEquals(written.add("b").chunks(), read.add("b").chunks());
+  }
 }

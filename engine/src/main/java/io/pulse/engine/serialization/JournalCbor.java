@@ -1,18 +1,26 @@
 package io.pulse.engine.serialization;
 
+import io.pulse.engine.domain.AudienceTransition;
 import io.pulse.engine.domain.BehaviouralEvent;
+import io.pulse.engine.domain.Channel;
 import io.pulse.engine.domain.ModelAward;
 import io.pulse.engine.domain.ScoredEvent;
+import io.pulse.engine.domain.SegmentTransition;
+import io.pulse.engine.domain.Transition;
+import io.pulse.engine.domain.TransitionCause;
+import io.pulse.engine.domain.WakeUpScheduled;
 import io.pulse.engine.domain.audience.AudienceHit;
 import io.pulse.engine.domain.watch.WatchHit;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a {@link ScoredEvent}, the journal row of every accepted event, as the very bytes Jackson
- * writes for it, without going through Jackson.
+ * Writes the journal's most frequent rows, a {@link ScoredEvent} for every accepted event and the
+ * transitions and wake-ups it causes, as the very bytes Jackson writes for them, without going
+ * through Jackson.
  *
  * <p>Serializing the event was the largest single item of the journal write in the profile, and
  * most of Jackson's cost there was its general machinery (a serializer provider, a generator and a
@@ -21,13 +29,19 @@ import java.util.Map;
  * lists as definite-length arrays, integers in their shortest form, doubles in eight bytes,
  * instants as {@link IsoInstants} text, and the fields in the records' order. Whatever this writer
  * does not handle the way Jackson does (other number types, texts with a lone surrogate or longer
- * than {@value #MAX_TEXT_CHARS} characters, which Jackson may write in chunks) makes it answer
- * null, and the caller asks Jackson.
+ * than {@value #MAX_TEXT_CHARS} characters, which Jackson may write in chunks, property trees
+ * deeper than {@value #MAX_VALUE_DEPTH}) makes it answer null, and the caller asks Jackson.
  */
-final class ScoredEventCbor {
+final class JournalCbor {
 
   /** Texts up to this length Jackson writes in one piece with a shortest length. */
   static final int MAX_TEXT_CHARS = 1_000;
+
+  /**
+   * Property trees nested deeper than this are left to Jackson, which refuses to write (and to
+   * read) documents nested beyond its limit: a row this writer wrote could otherwise never be read.
+   */
+  static final int MAX_VALUE_DEPTH = 100;
 
   /** A scratch buffer grown beyond this is not kept for the thread's next event. */
   private static final int MAX_KEPT_BUFFER = 64 * 1024;
@@ -74,24 +88,103 @@ final class ScoredEventCbor {
   private static final byte[] WATCH = encoded("watch");
   private static final byte[] OCCURRENCE = encoded("occurrence");
 
-  private static final ThreadLocal<ScoredEventCbor> WRITERS =
-      ThreadLocal.withInitial(ScoredEventCbor::new);
+  private static final byte[] ID = encoded("id");
+  private static final byte[] FROM = encoded("from");
+  private static final byte[] TO = encoded("to");
+  private static final byte[] SCORE = encoded("score");
+  private static final byte[] AT = encoded("at");
+  private static final byte[] CAUSE = encoded("cause");
+  private static final byte[] AUDIENCE_VERSION = encoded("audienceVersion");
+  private static final byte[] DUE_AT = encoded("dueAt");
+
+  private static final ThreadLocal<JournalCbor> WRITERS = ThreadLocal.withInitial(JournalCbor::new);
 
   private byte[] buffer = new byte[1_024];
   private int length;
 
-  private ScoredEventCbor() {}
+  private JournalCbor() {}
 
-  /** The bytes Jackson writes for {@code scored}, or null when only Jackson may write them. */
-  static byte[] write(ScoredEvent scored) {
-    ScoredEventCbor writer = WRITERS.get();
+  /**
+   * The bytes Jackson writes for {@code change}, or null when only Jackson may write them, or when
+   * it is none of the rows written here.
+   */
+  static byte[] write(Object change) {
+    JournalCbor writer = WRITERS.get();
     writer.length = 0;
-    boolean written = writer.scoredEvent(scored);
+    boolean written;
+    if (change instanceof ScoredEvent scored) {
+      written = writer.scoredEvent(scored);
+    } else if (change instanceof SegmentTransition transition) {
+      written = writer.segmentTransition(transition);
+    } else if (change instanceof AudienceTransition transition) {
+      written = writer.audienceTransition(transition);
+    } else if (change instanceof WakeUpScheduled wakeUp) {
+      written = writer.wakeUp(wakeUp);
+    } else {
+      written = false;
+    }
     byte[] bytes = written ? Arrays.copyOf(writer.buffer, writer.length) : null;
     if (writer.buffer.length > MAX_KEPT_BUFFER) {
       writer.buffer = new byte[1_024];
     }
     return bytes;
+  }
+
+  /**
+   * One row of every kind written here, holding every kind of value, for a serializer to check at
+   * start that this writer and its Jackson agree.
+   */
+  static List<Object> samples() {
+    Instant at = Instant.ofEpochSecond(1_796_000_000L, 123_456_000);
+    Map<String, Object> item = new LinkedHashMap<>();
+    item.put("sku", "A-1");
+    item.put("price", 19.99);
+    Map<String, Object> properties = new LinkedHashMap<>();
+    properties.put("zone", "Zürich \u4e2d \uD83D\uDE00");
+    properties.put("amount", -0.5);
+    properties.put("count", 300);
+    properties.put("big", 12_000_000_000L);
+    properties.put("negative", -70_000);
+    properties.put("gift", true);
+    properties.put("note", null);
+    properties.put("items", List.of(item, List.of("a", 1, false)));
+    BehaviouralEvent event =
+        new BehaviouralEvent(
+            "e-1", "u-1", "purchase", Channel.IN_APP, at, properties, Map.of("plan", "pro"));
+    ScoredEvent scored =
+        new ScoredEvent(
+            event,
+            List.of(
+                new ModelAward(
+                    "engagement", 1, 2.5, List.of(0, 24), "2026-12-07", 14.5, at.plusMillis(1))),
+            true,
+            3,
+            at.minusSeconds(60),
+            List.of(new AudienceHit("carts", 2, 1, AudienceHit.Kind.START, 5)),
+            at,
+            List.of(new WatchHit("event:1", 3)));
+    return List.of(
+        scored,
+        new SegmentTransition(
+            "u-1:engagement:1",
+            "u-1",
+            "engagement",
+            null,
+            "low",
+            1.5,
+            at,
+            TransitionCause.EVENT,
+            2),
+        new AudienceTransition(
+            "u-1:audience:carts:1",
+            "u-1",
+            "carts",
+            null,
+            AudienceTransition.MEMBER,
+            at,
+            TransitionCause.DEFINITION_CHANGE,
+            1),
+        new WakeUpScheduled("u-1", at));
   }
 
   private boolean scoredEvent(ScoredEvent scored) {
@@ -139,6 +232,90 @@ final class ScoredEventCbor {
     return true;
   }
 
+  private boolean segmentTransition(SegmentTransition transition) {
+    put(START_MAP);
+    if (!transitionStart(transition)) {
+      return false;
+    }
+    name(MODEL);
+    if (!text(transition.model())) {
+      return false;
+    }
+    name(FROM);
+    if (!text(transition.from())) {
+      return false;
+    }
+    name(TO);
+    if (!text(transition.to())) {
+      return false;
+    }
+    name(SCORE);
+    float64(transition.score());
+    transitionEnd(transition);
+    name(MODEL_VERSION);
+    integer(transition.modelVersion());
+    put(BREAK);
+    return true;
+  }
+
+  private boolean audienceTransition(AudienceTransition transition) {
+    put(START_MAP);
+    if (!transitionStart(transition)) {
+      return false;
+    }
+    name(AUDIENCE);
+    if (!text(transition.audience())) {
+      return false;
+    }
+    name(FROM);
+    if (!text(transition.from())) {
+      return false;
+    }
+    name(TO);
+    if (!text(transition.to())) {
+      return false;
+    }
+    transitionEnd(transition);
+    name(AUDIENCE_VERSION);
+    integer(transition.audienceVersion());
+    put(BREAK);
+    return true;
+  }
+
+  /** The fields every transition begins with: its id and its user. */
+  private boolean transitionStart(Transition transition) {
+    name(ID);
+    if (!text(transition.id())) {
+      return false;
+    }
+    name(USER_ID);
+    return text(transition.userId());
+  }
+
+  /** The fields every transition has after what it moved: when, and why. */
+  private void transitionEnd(Transition transition) {
+    name(AT);
+    instant(transition.at());
+    name(CAUSE);
+    if (transition.cause() == null) {
+      put(NULL);
+    } else {
+      text(transition.cause().name());
+    }
+  }
+
+  private boolean wakeUp(WakeUpScheduled wakeUp) {
+    put(START_MAP);
+    name(USER_ID);
+    if (!text(wakeUp.userId())) {
+      return false;
+    }
+    name(DUE_AT);
+    instant(wakeUp.dueAt());
+    put(BREAK);
+    return true;
+  }
+
   private boolean behaviouralEvent(BehaviouralEvent event) {
     put(START_MAP);
     name(EVENT_ID);
@@ -158,11 +335,11 @@ final class ScoredEventCbor {
     name(TIMESTAMP);
     instant(event.timestamp());
     name(PROPERTIES);
-    if (!value(event.properties())) {
+    if (!value(event.properties(), 0)) {
       return false;
     }
     name(TRAITS);
-    if (!value(event.traits())) {
+    if (!value(event.traits(), 0)) {
       return false;
     }
     put(BREAK);
@@ -178,7 +355,7 @@ final class ScoredEventCbor {
     name(MODEL_VERSION);
     integer(award.modelVersion());
     name(POINTS);
-    decimal(award.points());
+    float64(award.points());
     name(COUNTED_RULES);
     List<Integer> rules = award.countedRules();
     head(MAJOR_ARRAY, rules.size());
@@ -190,7 +367,7 @@ final class ScoredEventCbor {
       return false;
     }
     name(POINTS_AFTER);
-    decimal(award.pointsAfter());
+    float64(award.pointsAfter());
     name(AS_OF_AFTER);
     instant(award.asOfAfter());
     put(BREAK);
@@ -231,7 +408,10 @@ final class ScoredEventCbor {
    * A property or trait value as Jackson writes an untyped value: maps, lists, texts, integers,
    * doubles, booleans and null. Anything else is for Jackson.
    */
-  private boolean value(Object value) {
+  private boolean value(Object value, int depth) {
+    if (depth > MAX_VALUE_DEPTH) {
+      return false;
+    }
     if (value == null) {
       put(NULL);
       return true;
@@ -248,7 +428,7 @@ final class ScoredEventCbor {
       return true;
     }
     if (value instanceof Double number) {
-      decimal(number);
+      float64(number);
       return true;
     }
     if (value instanceof Boolean flag) {
@@ -258,7 +438,9 @@ final class ScoredEventCbor {
     if (value instanceof Map<?, ?> map) {
       put(START_MAP);
       for (Map.Entry<?, ?> entry : map.entrySet()) {
-        if (!(entry.getKey() instanceof String key) || !text(key) || !value(entry.getValue())) {
+        if (!(entry.getKey() instanceof String key)
+            || !text(key)
+            || !value(entry.getValue(), depth + 1)) {
           return false;
         }
       }
@@ -268,7 +450,7 @@ final class ScoredEventCbor {
     if (value instanceof List<?> list) {
       head(MAJOR_ARRAY, list.size());
       for (Object element : list) {
-        if (!value(element)) {
+        if (!value(element, depth + 1)) {
           return false;
         }
       }
@@ -279,6 +461,9 @@ final class ScoredEventCbor {
 
   /** A field name of at most 23 ASCII characters, with its one-byte head. */
   private static byte[] encoded(String name) {
+    if (name.length() > 23 || !name.chars().allMatch(c -> c < 0x80)) {
+      throw new IllegalArgumentException("not a short ASCII name: " + name);
+    }
     byte[] bytes = new byte[name.length() + 1];
     bytes[0] = (byte) (MAJOR_TEXT | name.length());
     for (int i = 0; i < name.length(); i++) {
@@ -376,7 +561,7 @@ final class ScoredEventCbor {
     }
   }
 
-  private void decimal(double value) {
+  private void float64(double value) {
     long bits = Double.doubleToRawLongBits(value);
     ensure(9);
     buffer[length++] = DOUBLE;

@@ -2,16 +2,22 @@ package io.pulse.engine.serialization;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pulse.engine.EngineTestConfig;
+import io.pulse.engine.domain.AudienceTransition;
 import io.pulse.engine.domain.BehaviouralEvent;
 import io.pulse.engine.domain.Channel;
 import io.pulse.engine.domain.ModelAward;
 import io.pulse.engine.domain.ScoredEvent;
+import io.pulse.engine.domain.SegmentTransition;
+import io.pulse.engine.domain.TraitsChanged;
+import io.pulse.engine.domain.TransitionCause;
+import io.pulse.engine.domain.WakeUpScheduled;
 import io.pulse.engine.domain.audience.AudienceHit;
 import io.pulse.engine.domain.watch.WatchHit;
 import java.io.UncheckedIOException;
@@ -32,7 +38,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class ScoredEventCborTest {
+class JournalCborTest {
 
   private static ActorTestKit testKit;
   private static JournalSerializer journal;
@@ -40,8 +46,7 @@ class ScoredEventCborTest {
   @BeforeAll
   static void startSystem() throws Exception {
     testKit =
-        ActorTestKit.create(
-            "ScoredEventCborTest", EngineTestConfig.resolve(EngineTestConfig.engine()));
+        ActorTestKit.create("JournalCborTest", EngineTestConfig.resolve(EngineTestConfig.engine()));
     journal =
         (JournalSerializer)
             SerializationExtension.get(Adapter.toClassic(testKit.system()))
@@ -100,7 +105,7 @@ class ScoredEventCborTest {
     "x".repeat(255),
     "x".repeat(256),
     "é".repeat(128),
-    "y".repeat(ScoredEventCbor.MAX_TEXT_CHARS - 20),
+    "y".repeat(JournalCbor.MAX_TEXT_CHARS - 20),
   };
 
   private static Instant instant(Random random) {
@@ -221,6 +226,42 @@ class ScoredEventCborTest {
         watchHits);
   }
 
+  private static String maybeText(Random random) {
+    return random.nextInt(4) == 0 ? null : text(random);
+  }
+
+  private static TransitionCause cause(Random random) {
+    return TransitionCause.values()[random.nextInt(TransitionCause.values().length)];
+  }
+
+  /** A segment or audience transition, or a wake-up, of every shape the journal may hold. */
+  private static Object change(Random random) {
+    return switch (random.nextInt(3)) {
+      case 0 ->
+          new SegmentTransition(
+              text(random),
+              text(random),
+              text(random),
+              maybeText(random),
+              maybeText(random),
+              random.nextInt(5) == 0 ? -0.0 : random.nextDouble() * 10,
+              instant(random),
+              cause(random),
+              random.nextInt(3) == 0 ? LONG_EDGES[random.nextInt(LONG_EDGES.length)] : i(random));
+      case 1 ->
+          new AudienceTransition(
+              text(random),
+              text(random),
+              text(random),
+              random.nextBoolean() ? null : AudienceTransition.MEMBER,
+              maybeText(random),
+              instant(random),
+              cause(random),
+              random.nextInt(3) == 0 ? LONG_EDGES[random.nextInt(LONG_EDGES.length)] : i(random));
+      default -> new WakeUpScheduled(text(random), instant(random));
+    };
+  }
+
   private static long i(Random random) {
     return random.nextInt(100);
   }
@@ -233,7 +274,7 @@ class ScoredEventCborTest {
       ScoredEvent scored = event(random);
 
       // when
-      byte[] written = ScoredEventCbor.write(scored);
+      byte[] written = JournalCbor.write(scored);
 
       // then: the generated texts are all in the written range, so Jackson is never needed
       assertNotNull(written, "refused " + scored);
@@ -243,12 +284,35 @@ class ScoredEventCborTest {
   }
 
   @Test
+  void writesTheVeryBytesJacksonWritesForEveryTransitionAndWakeUp() throws Exception {
+    Random random = new Random(43);
+    for (int n = 0; n < 5_000; n++) {
+      // given
+      Object change = change(random);
+
+      // when
+      byte[] written = JournalCbor.write(change);
+
+      // then
+      assertNotNull(written, "refused " + change);
+      assertArrayEquals(journal.withJackson(change), written, "differs from Jackson: " + change);
+      assertEquals(change, journal.fromBinary(written, journal.manifest(change)));
+    }
+  }
+
+  @Test
+  void otherRowsAreLeftToJackson() {
+    assertNull(JournalCbor.write(new TraitsChanged(Map.of("plan", "pro"), List.of(), T0)));
+    assertNull(JournalCbor.write("a text"));
+  }
+
+  @Test
   void theJournalWritesAcceptedEventsThroughIt() throws Exception {
     ScoredEvent scored = event(new Random(1));
 
     byte[] bytes = journal.toBinary(scored);
 
-    assertArrayEquals(ScoredEventCbor.write(scored), bytes);
+    assertArrayEquals(JournalCbor.write(scored), bytes);
     assertEquals(scored, journal.fromBinary(bytes, JournalSerializer.EVENT_RECORDED));
   }
 
@@ -262,7 +326,7 @@ class ScoredEventCborTest {
             (short) 3,
             "lone \uD83D surrogate",
             "lone \uDE00 low surrogate",
-            "z".repeat(ScoredEventCbor.MAX_TEXT_CHARS + 1),
+            "z".repeat(JournalCbor.MAX_TEXT_CHARS + 1),
             Map.of(1, "a key that is not a text"))) {
       // given an event that holds the value among its properties, deep in a list
       Map<String, Object> properties = new LinkedHashMap<>();
@@ -275,7 +339,7 @@ class ScoredEventCborTest {
 
       // then the writer refuses it, and the journal stores what Jackson writes, or refuses what
       // Jackson refuses (a lone surrogate)
-      assertNull(ScoredEventCbor.write(scored), "wrote " + value);
+      assertNull(JournalCbor.write(scored), "wrote " + value);
       byte[] jackson;
       try {
         jackson = journal.withJackson(scored);
@@ -287,7 +351,63 @@ class ScoredEventCborTest {
     }
     // and a refusal leaves nothing behind for the thread's next event
     ScoredEvent plain = event(new Random(2));
-    assertArrayEquals(journal.withJackson(plain), ScoredEventCbor.write(plain));
+    assertArrayEquals(journal.withJackson(plain), JournalCbor.write(plain));
+  }
+
+  private static ScoredEvent nestedEvent(int levels) {
+    Object value = "bottom";
+    for (int i = 0; i < levels; i++) {
+      value = i % 2 == 0 ? Map.of("n", value) : List.of(value);
+    }
+    return new ScoredEvent(
+        new BehaviouralEvent("e-1", "u-1", "page_view", Channel.WEB, T0, Map.of("n", value)),
+        List.of());
+  }
+
+  @Test
+  void propertiesNestedDeeperThanItsLimitAreLeftToJacksonWhichRefusesWhatItCannotRead() {
+    // given properties nested just within the writer's limit, beyond it, and beyond Jackson's
+    ScoredEvent within = nestedEvent(JournalCbor.MAX_VALUE_DEPTH - 1);
+    ScoredEvent beyond = nestedEvent(JournalCbor.MAX_VALUE_DEPTH + 1);
+    ScoredEvent unreadable = nestedEvent(1_000);
+
+    // then the writer writes the first as Jackson does, leaves the second to Jackson, and the
+    // journal refuses the third as Jackson refuses it, rather than store a row nothing can read
+    assertArrayEquals(journal.withJackson(within), JournalCbor.write(within));
+    assertNull(JournalCbor.write(beyond));
+    assertArrayEquals(journal.withJackson(beyond), journal.toBinary(beyond));
+    assertNull(JournalCbor.write(unreadable));
+    assertThrows(UncheckedIOException.class, () -> journal.toBinary(unreadable));
+  }
+
+  @Test
+  void aJacksonConfiguredToWriteOtherwiseTurnsTheWriterOff() throws Exception {
+    // given the journal's Jackson configured to write map keys in order
+    ActorTestKit ordered =
+        ActorTestKit.create(
+            "JournalCborOrderedKeys",
+            EngineTestConfig.resolve(
+                com.typesafe.config.ConfigFactory.parseString(
+                        "pekko.serialization.jackson.serialization-features"
+                            + ".ORDER_MAP_ENTRIES_BY_KEYS = on")
+                    .withFallback(EngineTestConfig.engine())));
+    try {
+      JournalSerializer orderedJournal =
+          (JournalSerializer)
+              SerializationExtension.get(Adapter.toClassic(ordered.system()))
+                  .serializerFor(ScoredEvent.class);
+      ScoredEvent scored = (ScoredEvent) JournalCbor.samples().get(0);
+
+      // then it writes with Jackson alone, keys in order, as configured
+      assertTrue(journal.writesWithoutJackson(), "the default configuration keeps the writer");
+      assertFalse(orderedJournal.writesWithoutJackson());
+      byte[] bytes = orderedJournal.toBinary(scored);
+      assertArrayEquals(orderedJournal.withJackson(scored), bytes);
+      assertFalse(Arrays.equals(JournalCbor.write(scored), bytes));
+      assertEquals(scored, orderedJournal.fromBinary(bytes, JournalSerializer.EVENT_RECORDED));
+    } finally {
+      ordered.shutdownTestKit();
+    }
   }
 
   @Test
@@ -316,6 +436,13 @@ class ScoredEventCborTest {
     assertEquals(
         List.of("audience", "version", "slot", "kind", "keep"), componentsOf(AudienceHit.class));
     assertEquals(List.of("watch", "occurrence"), componentsOf(WatchHit.class));
+    assertEquals(
+        List.of("id", "userId", "model", "from", "to", "score", "at", "cause", "modelVersion"),
+        componentsOf(SegmentTransition.class));
+    assertEquals(
+        List.of("id", "userId", "audience", "from", "to", "at", "cause", "audienceVersion"),
+        componentsOf(AudienceTransition.class));
+    assertEquals(List.of("userId", "dueAt"), componentsOf(WakeUpScheduled.class));
     assertTrue(ScoredEvent.class.isRecord());
   }
 
