@@ -46,16 +46,16 @@ final class JournalCbor {
   /** A scratch buffer grown beyond this is not kept for the thread's next event. */
   private static final int MAX_KEPT_BUFFER = 64 * 1024;
 
-  private static final int MAJOR_UNSIGNED = 0;
-  private static final int MAJOR_NEGATIVE = 1 << 5;
-  private static final int MAJOR_TEXT = 3 << 5;
+  static final int MAJOR_UNSIGNED = 0;
+  static final int MAJOR_NEGATIVE = 1 << 5;
+  static final int MAJOR_TEXT = 3 << 5;
   private static final int MAJOR_ARRAY = 4 << 5;
-  private static final byte START_MAP = (byte) 0xBF;
-  private static final byte BREAK = (byte) 0xFF;
+  static final byte START_MAP = (byte) 0xBF;
+  static final byte BREAK = (byte) 0xFF;
   private static final byte FALSE = (byte) 0xF4;
   private static final byte TRUE = (byte) 0xF5;
-  private static final byte NULL = (byte) 0xF6;
-  private static final byte DOUBLE = (byte) 0xFB;
+  static final byte NULL = (byte) 0xF6;
+  static final byte DOUBLE = (byte) 0xFB;
 
   // The field names, encoded once.
   private static final byte[] EVENT = encoded("event");
@@ -67,20 +67,20 @@ final class JournalCbor {
   private static final byte[] RECORDED_AT = encoded("recordedAt");
   private static final byte[] WATCH_HITS = encoded("watchHits");
   private static final byte[] EVENT_ID = encoded("eventId");
-  private static final byte[] USER_ID = encoded("userId");
+  static final byte[] USER_ID = encoded("userId");
   private static final byte[] TYPE = encoded("type");
   private static final byte[] CHANNEL = encoded("channel");
   private static final byte[] TIMESTAMP = encoded("timestamp");
   private static final byte[] PROPERTIES = encoded("properties");
   private static final byte[] TRAITS = encoded("traits");
-  private static final byte[] MODEL = encoded("model");
-  private static final byte[] MODEL_VERSION = encoded("modelVersion");
+  static final byte[] MODEL = encoded("model");
+  static final byte[] MODEL_VERSION = encoded("modelVersion");
   private static final byte[] POINTS = encoded("points");
   private static final byte[] COUNTED_RULES = encoded("countedRules");
   private static final byte[] DAY = encoded("day");
   private static final byte[] POINTS_AFTER = encoded("pointsAfter");
   private static final byte[] AS_OF_AFTER = encoded("asOfAfter");
-  private static final byte[] AUDIENCE = encoded("audience");
+  static final byte[] AUDIENCE = encoded("audience");
   private static final byte[] VERSION = encoded("version");
   private static final byte[] SLOT = encoded("slot");
   private static final byte[] KIND = encoded("kind");
@@ -88,14 +88,14 @@ final class JournalCbor {
   private static final byte[] WATCH = encoded("watch");
   private static final byte[] OCCURRENCE = encoded("occurrence");
 
-  private static final byte[] ID = encoded("id");
-  private static final byte[] FROM = encoded("from");
-  private static final byte[] TO = encoded("to");
-  private static final byte[] SCORE = encoded("score");
-  private static final byte[] AT = encoded("at");
-  private static final byte[] CAUSE = encoded("cause");
-  private static final byte[] AUDIENCE_VERSION = encoded("audienceVersion");
-  private static final byte[] DUE_AT = encoded("dueAt");
+  static final byte[] ID = encoded("id");
+  static final byte[] FROM = encoded("from");
+  static final byte[] TO = encoded("to");
+  static final byte[] SCORE = encoded("score");
+  static final byte[] AT = encoded("at");
+  static final byte[] CAUSE = encoded("cause");
+  static final byte[] AUDIENCE_VERSION = encoded("audienceVersion");
+  static final byte[] DUE_AT = encoded("dueAt");
 
   private static final ThreadLocal<JournalCbor> WRITERS = ThreadLocal.withInitial(JournalCbor::new);
 

@@ -15,6 +15,7 @@ import io.pulse.engine.domain.WatchesAligned;
 import io.pulse.engine.domain.access.AccessChange;
 import io.pulse.engine.domain.access.AccessState;
 import io.pulse.engine.model.ModelRegistry;
+import java.io.NotSerializableException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,8 @@ import org.apache.pekko.actor.ExtendedActorSystem;
 /**
  * Jackson CBOR for everything that is stored, under stable type names rather than class names, so
  * that classes can be moved or renamed without breaking the journal. The most frequent rows are
- * written by {@link JournalCbor}, in the same bytes, while it agrees with this Jackson.
+ * written by {@link JournalCbor}, in the same bytes, and the most read ones read by {@link
+ * JournalCborReader}, into the same values, while they agree with this Jackson.
  */
 public final class JournalSerializer extends StableNameSerializer {
 
@@ -33,14 +35,20 @@ public final class JournalSerializer extends StableNameSerializer {
   /** Journal manifest of a segment transition. */
   public static final String SEGMENT_TRANSITION = "segment-transition";
 
+  /** Journal manifest of an audience transition. */
+  public static final String AUDIENCE_TRANSITION = "audience-transition";
+
+  /** Journal manifest of a wake-up request. */
+  public static final String WAKE_UP_SCHEDULED = "wake-up-scheduled";
+
   private static final Map<String, Class<?>> TYPES =
       Map.ofEntries(
           Map.entry(EVENT_RECORDED, ScoredEvent.class),
           Map.entry(SEGMENT_TRANSITION, SegmentTransition.class),
-          Map.entry("wake-up-scheduled", WakeUpScheduled.class),
+          Map.entry(WAKE_UP_SCHEDULED, WakeUpScheduled.class),
           Map.entry("model-rescored", ModelRescored.class),
           Map.entry("model-forgotten", ModelForgotten.class),
-          Map.entry("audience-transition", AudienceTransition.class),
+          Map.entry(AUDIENCE_TRANSITION, AudienceTransition.class),
           Map.entry("traits-changed", TraitsChanged.class),
           Map.entry("audience-reevaluated", AudienceReevaluated.class),
           Map.entry("audience-forgotten", AudienceForgotten.class),
@@ -65,9 +73,13 @@ public final class JournalSerializer extends StableNameSerializer {
    */
   private final boolean ownWriter;
 
+  /** Whether {@link JournalCborReader} reads what Jackson reads here. */
+  private final boolean ownReader;
+
   public JournalSerializer(ExtendedActorSystem system) {
     super(system, 7301, List.of(TYPES, PromotionJournalTypes.TYPES));
     this.ownWriter = agreesWithJackson(system);
+    this.ownReader = readsAsJackson(system);
   }
 
   /**
@@ -89,6 +101,40 @@ public final class JournalSerializer extends StableNameSerializer {
       }
     }
     return true;
+  }
+
+  /** As {@link #agreesWithJackson}, for what the reader reads from what Jackson writes. */
+  private boolean readsAsJackson(ExtendedActorSystem system) {
+    for (Object sample : JournalCbor.samples()) {
+      String manifest = manifest(sample);
+      byte[] bytes = withJackson(sample);
+      Object read = JournalCborReader.read(bytes, manifest);
+      try {
+        if (read != null && !read.equals(withJacksonRead(bytes, manifest))) {
+          system
+              .log()
+              .warning(
+                  "Journal rows are read by Jackson alone: the configured Jackson reads a {}"
+                      + " otherwise than the journal's own reader",
+                  sample.getClass().getSimpleName());
+          return false;
+        }
+      } catch (NotSerializableException e) {
+        throw new IllegalStateException("cannot read a journal row just written", e);
+      }
+    }
+    return true;
+  }
+
+  /** Whether the most read rows are read without Jackson (into the same values). */
+  boolean readsWithoutJackson() {
+    return ownReader;
+  }
+
+  @Override
+  public Object fromBinary(byte[] bytes, String manifest) throws NotSerializableException {
+    Object read = ownReader ? JournalCborReader.read(bytes, manifest) : null;
+    return read != null ? read : withJacksonRead(bytes, manifest);
   }
 
   /** Whether the most frequent rows are written without Jackson (as the same bytes). */

@@ -80,6 +80,11 @@ abstract class StableNameSerializer extends SerializerWithStringManifest {
 
   @Override
   public Object fromBinary(byte[] bytes, String manifest) throws NotSerializableException {
+    return withJacksonRead(bytes, manifest);
+  }
+
+  /** What Jackson reads from {@code bytes} stored under {@code manifest}. */
+  final Object withJacksonRead(byte[] bytes, String manifest) throws NotSerializableException {
     ObjectReader reader = readers.get(manifest);
     if (reader == null) {
       throw new NotSerializableException("unknown journal type name '" + manifest + "'");

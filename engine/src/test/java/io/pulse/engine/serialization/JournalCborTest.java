@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import io.pulse.engine.EngineTestConfig;
 import io.pulse.engine.domain.AudienceTransition;
 import io.pulse.engine.domain.BehaviouralEvent;
@@ -234,6 +236,50 @@ class JournalCborTest {
     return TransitionCause.values()[random.nextInt(TransitionCause.values().length)];
   }
 
+  /** A text of printable ASCII, as most ids, names and segments are. */
+  private static String asciiText(Random random) {
+    StringBuilder text = new StringBuilder();
+    int length = random.nextInt(10) == 0 ? 24 + random.nextInt(300) : random.nextInt(24);
+    for (int i = 0; i < length; i++) {
+      text.append((char) (' ' + random.nextInt(95)));
+    }
+    return text.toString();
+  }
+
+  /** An instant that the journal writes in its plain UTC form. */
+  private static Instant plainInstant(Random random) {
+    return T0.plusNanos(
+        random.nextLong(1_000_000_000_000_000L / 1_000) * (random.nextInt(4) == 0 ? 1 : 1_000));
+  }
+
+  /** A transition or a wake-up in ASCII and plain instants: the rows the reader reads. */
+  private static Object asciiChange(Random random) {
+    return switch (random.nextInt(3)) {
+      case 0 ->
+          new SegmentTransition(
+              asciiText(random),
+              asciiText(random),
+              asciiText(random),
+              random.nextBoolean() ? null : asciiText(random),
+              random.nextBoolean() ? null : asciiText(random),
+              random.nextInt(5) == 0 ? -0.0 : random.nextDouble() * 10,
+              plainInstant(random),
+              cause(random),
+              random.nextInt(3) == 0 ? LONG_EDGES[random.nextInt(LONG_EDGES.length)] : i(random));
+      case 1 ->
+          new AudienceTransition(
+              asciiText(random),
+              asciiText(random),
+              asciiText(random),
+              random.nextBoolean() ? null : AudienceTransition.MEMBER,
+              random.nextBoolean() ? null : asciiText(random),
+              plainInstant(random),
+              cause(random),
+              random.nextInt(3) == 0 ? LONG_EDGES[random.nextInt(LONG_EDGES.length)] : i(random));
+      default -> new WakeUpScheduled(asciiText(random), plainInstant(random));
+    };
+  }
+
   /** A segment or audience transition, or a wake-up, of every shape the journal may hold. */
   private static Object change(Random random) {
     return switch (random.nextInt(3)) {
@@ -298,6 +344,88 @@ class JournalCborTest {
       assertArrayEquals(journal.withJackson(change), written, "differs from Jackson: " + change);
       assertEquals(change, journal.fromBinary(written, journal.manifest(change)));
     }
+  }
+
+  @Test
+  void readsWhatJacksonReadsFromEveryTransitionAndWakeUpItWasWrittenAs() throws Exception {
+    Random random = new Random(44);
+    int readHere = 0;
+    for (int n = 0; n < 5_000; n++) {
+      // given a row as the journal holds it, every other one in ASCII and plain instants
+      Object change = n % 2 == 0 ? asciiChange(random) : change(random);
+      String manifest = journal.manifest(change);
+      byte[] bytes = journal.toBinary(change);
+
+      // when it is read here
+      Object read = JournalCborReader.read(bytes, manifest);
+
+      // then it is what Jackson reads, or left to Jackson (texts beyond ASCII, instants that are
+      // not plain), and the journal reads what Jackson reads either way
+      Object jackson = journal.withJacksonRead(bytes, manifest);
+      assertEquals(change, jackson);
+      if (n % 2 == 0) {
+        assertNotNull(read, "not read: " + change);
+      }
+      if (read != null) {
+        assertEquals(jackson, read);
+        readHere++;
+      }
+      assertEquals(jackson, journal.fromBinary(bytes, manifest));
+    }
+    assertTrue(readHere >= 2_500, "read here: " + readHere);
+  }
+
+  @Test
+  void aRowInAnyOtherFormThanTheWrittenOneIsLeftToJackson() throws Exception {
+    // given rows as the reader expects them, and as other releases or writers may hold them
+    ObjectMapper plain = new ObjectMapper(new CBORFactory());
+    Map<String, Object> written = new LinkedHashMap<>();
+    written.put("id", "u-1:engagement:1");
+    written.put("userId", "u-1");
+    written.put("model", "engagement");
+    written.put("from", null);
+    written.put("to", "low");
+    written.put("score", 1.5);
+    written.put("at", "2026-12-07T03:00:00Z");
+    written.put("cause", "EVENT");
+    written.put("modelVersion", 2);
+    Map<String, Object> withoutVersion = new LinkedHashMap<>(written);
+    withoutVersion.remove("modelVersion");
+    Map<String, Object> withMore = new LinkedHashMap<>(written);
+    withMore.put("note", "from a later release");
+    Map<String, Object> reordered = new LinkedHashMap<>();
+    reordered.put("userId", "u-1");
+    reordered.putAll(written);
+    Map<String, Object> scoreAsInteger = new LinkedHashMap<>(written);
+    scoreAsInteger.put("score", 2);
+    Map<String, Object> offsetInstant = new LinkedHashMap<>(written);
+    offsetInstant.put("at", "2026-12-07T04:00:00+01:00");
+    Map<String, Object> beyondAscii = new LinkedHashMap<>(written);
+    beyondAscii.put("userId", "ü-1");
+
+    // then the written form is read here, and every other one by Jackson, with the same result
+    byte[] bytes = plain.writeValueAsBytes(written);
+    assertEquals(
+        journal.withJacksonRead(bytes, JournalSerializer.SEGMENT_TRANSITION),
+        JournalCborReader.read(bytes, JournalSerializer.SEGMENT_TRANSITION));
+    for (Map<String, Object> other :
+        List.of(withoutVersion, withMore, reordered, scoreAsInteger, offsetInstant, beyondAscii)) {
+      byte[] otherBytes = plain.writeValueAsBytes(other);
+      assertNull(
+          JournalCborReader.read(otherBytes, JournalSerializer.SEGMENT_TRANSITION), "" + other);
+      assertEquals(
+          journal.withJacksonRead(otherBytes, JournalSerializer.SEGMENT_TRANSITION),
+          journal.fromBinary(otherBytes, JournalSerializer.SEGMENT_TRANSITION));
+    }
+    // and a row cut short, or followed by more, is not read here either
+    assertNull(
+        JournalCborReader.read(
+            Arrays.copyOf(bytes, bytes.length - 1), JournalSerializer.SEGMENT_TRANSITION));
+    assertNull(
+        JournalCborReader.read(
+            Arrays.copyOf(bytes, bytes.length + 1), JournalSerializer.SEGMENT_TRANSITION));
+    assertNull(JournalCborReader.read(bytes, JournalSerializer.EVENT_RECORDED));
+    assertTrue(journal.readsWithoutJackson());
   }
 
   @Test

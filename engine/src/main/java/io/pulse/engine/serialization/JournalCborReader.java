@@ -1,0 +1,233 @@
+package io.pulse.engine.serialization;
+
+import io.pulse.engine.domain.AudienceTransition;
+import io.pulse.engine.domain.SegmentTransition;
+import io.pulse.engine.domain.TransitionCause;
+import io.pulse.engine.domain.WakeUpScheduled;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/**
+ * Reads the journal rows that the read side reads most, transitions and wake-ups, when they are
+ * exactly in the form {@link JournalCbor} and Jackson write them, without going through Jackson.
+ *
+ * <p>Every transition is read again by the live read of transitions, and band transitions and
+ * wake-ups by the promotions and the wake-up scheduler: with ten audiences, deserializing what the
+ * read journal returns was about a tenth of the server's CPU samples, most of it Jackson's general
+ * machinery (a parser per row, property name lookup, a creator per record). Anything else than the
+ * written form (fields in another order, one more or one less as rows of other releases may hold,
+ * texts beyond ASCII, other number encodings, instants not in the plain UTC form) makes it answer
+ * null, and the caller asks Jackson, so what it reads is always what Jackson reads.
+ */
+final class JournalCborReader {
+
+  /** Thrown, without a stack, when a row is not in the form read here. */
+  private static final class NotTheWrittenForm extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotTheWrittenForm() {
+      super(null, null, false, false);
+    }
+  }
+
+  private static final NotTheWrittenForm NOT_THE_WRITTEN_FORM = new NotTheWrittenForm();
+
+  private final byte[] bytes;
+  private int at;
+
+  private JournalCborReader(byte[] bytes) {
+    this.bytes = bytes;
+  }
+
+  /**
+   * What Jackson reads from {@code bytes} stored under {@code manifest}, or null when only Jackson
+   * may read it, or when it is none of the rows read here.
+   */
+  static Object read(byte[] bytes, String manifest) {
+    JournalCborReader reader = new JournalCborReader(bytes);
+    try {
+      Object read =
+          switch (manifest) {
+            case JournalSerializer.SEGMENT_TRANSITION -> reader.segmentTransition();
+            case JournalSerializer.AUDIENCE_TRANSITION -> reader.audienceTransition();
+            case JournalSerializer.WAKE_UP_SCHEDULED -> reader.wakeUp();
+            default -> null;
+          };
+      return reader.at == bytes.length ? read : null;
+    } catch (RuntimeException notTheWrittenForm) {
+      // Not the written form, or values a record refuses: Jackson reads it, or says why not.
+      return null;
+    }
+  }
+
+  private SegmentTransition segmentTransition() {
+    expect(JournalCbor.START_MAP);
+    name(JournalCbor.ID);
+    String id = text();
+    name(JournalCbor.USER_ID);
+    String userId = text();
+    name(JournalCbor.MODEL);
+    String model = text();
+    name(JournalCbor.FROM);
+    String from = text();
+    name(JournalCbor.TO);
+    String to = text();
+    name(JournalCbor.SCORE);
+    double score = float64();
+    name(JournalCbor.AT);
+    Instant at = instant();
+    name(JournalCbor.CAUSE);
+    TransitionCause cause = cause();
+    name(JournalCbor.MODEL_VERSION);
+    long modelVersion = integer();
+    expect(JournalCbor.BREAK);
+    return new SegmentTransition(id, userId, model, from, to, score, at, cause, modelVersion);
+  }
+
+  private AudienceTransition audienceTransition() {
+    expect(JournalCbor.START_MAP);
+    name(JournalCbor.ID);
+    String id = text();
+    name(JournalCbor.USER_ID);
+    String userId = text();
+    name(JournalCbor.AUDIENCE);
+    String audience = text();
+    name(JournalCbor.FROM);
+    String from = text();
+    name(JournalCbor.TO);
+    String to = text();
+    name(JournalCbor.AT);
+    Instant at = instant();
+    name(JournalCbor.CAUSE);
+    TransitionCause cause = cause();
+    name(JournalCbor.AUDIENCE_VERSION);
+    long audienceVersion = integer();
+    expect(JournalCbor.BREAK);
+    return new AudienceTransition(id, userId, audience, from, to, at, cause, audienceVersion);
+  }
+
+  private WakeUpScheduled wakeUp() {
+    expect(JournalCbor.START_MAP);
+    name(JournalCbor.USER_ID);
+    String userId = text();
+    name(JournalCbor.DUE_AT);
+    Instant dueAt = instant();
+    expect(JournalCbor.BREAK);
+    return new WakeUpScheduled(userId, dueAt);
+  }
+
+  private void expect(byte expected) {
+    if (bytes[at] != expected) {
+      throw NOT_THE_WRITTEN_FORM;
+    }
+    at++;
+  }
+
+  /** The field name {@code encoded} (its head and ASCII bytes, as the writer writes it). */
+  private void name(byte[] encoded) {
+    if (at + encoded.length > bytes.length) {
+      throw NOT_THE_WRITTEN_FORM;
+    }
+    for (int i = 0; i < encoded.length; i++) {
+      if (bytes[at + i] != encoded[i]) {
+        throw NOT_THE_WRITTEN_FORM;
+      }
+    }
+    at += encoded.length;
+  }
+
+  /** A text of ASCII characters, or null. */
+  private String text() {
+    if (bytes[at] == JournalCbor.NULL) {
+      at++;
+      return null;
+    }
+    int length = (int) argument(JournalCbor.MAJOR_TEXT);
+    if (length < 0 || at + length > bytes.length) {
+      throw NOT_THE_WRITTEN_FORM;
+    }
+    for (int i = at; i < at + length; i++) {
+      if (bytes[i] < 0) {
+        // Beyond ASCII: Jackson's decoding of what is not well-formed UTF-8 is Jackson's.
+        throw NOT_THE_WRITTEN_FORM;
+      }
+    }
+    String text = new String(bytes, at, length, StandardCharsets.ISO_8859_1);
+    at += length;
+    return text;
+  }
+
+  private Instant instant() {
+    String text = text();
+    if (text == null) {
+      return null;
+    }
+    Instant instant = IsoInstants.parse(text);
+    if (instant == null) {
+      throw NOT_THE_WRITTEN_FORM;
+    }
+    return instant;
+  }
+
+  private TransitionCause cause() {
+    String name = text();
+    return name == null ? null : TransitionCause.valueOf(name);
+  }
+
+  /** An integer that fits a long, in any of CBOR's encodings of it. */
+  private long integer() {
+    int major = bytes[at] & 0xE0;
+    if (major == JournalCbor.MAJOR_UNSIGNED) {
+      long value = argument(JournalCbor.MAJOR_UNSIGNED);
+      if (value < 0) {
+        throw NOT_THE_WRITTEN_FORM;
+      }
+      return value;
+    }
+    long value = argument(JournalCbor.MAJOR_NEGATIVE);
+    if (value < 0) {
+      throw NOT_THE_WRITTEN_FORM;
+    }
+    return -1 - value;
+  }
+
+  /** A double in eight bytes, as the writer and Jackson write them. */
+  private double float64() {
+    expect(JournalCbor.DOUBLE);
+    return Double.longBitsToDouble(bigEndian(8));
+  }
+
+  /**
+   * The argument of a head of major type {@code major}: the value itself up to 23, then one, two,
+   * four or eight bytes. A value beyond a signed long comes back negative.
+   */
+  private long argument(int major) {
+    int head = bytes[at] & 0xFF;
+    if ((head & 0xE0) != major) {
+      throw NOT_THE_WRITTEN_FORM;
+    }
+    at++;
+    int info = head & 0x1F;
+    if (info < 24) {
+      return info;
+    }
+    return switch (info) {
+      case 24 -> bigEndian(1);
+      case 25 -> bigEndian(2);
+      case 26 -> bigEndian(4);
+      case 27 -> bigEndian(8);
+      default -> throw NOT_THE_WRITTEN_FORM;
+    };
+  }
+
+  private long bigEndian(int count) {
+    if (at + count > bytes.length) {
+      throw NOT_THE_WRITTEN_FORM;
+    }
+    long value = 0;
+    for (int i = 0; i < count; i++) {
+      value = (value << 8) | (bytes[at++] & 0xFF);
+    }
+    return value;
+  }
+}
