@@ -300,7 +300,7 @@ final class JournalCbor {
     if (transition.cause() == null) {
       put(NULL);
     } else {
-      text(transition.cause().name());
+      text(transition.cause().name()); // a short ASCII name: never refused
     }
   }
 
@@ -331,7 +331,7 @@ final class JournalCbor {
       return false;
     }
     name(CHANNEL);
-    text(event.channel().name());
+    text(event.channel().name()); // a short ASCII name: never refused
     name(TIMESTAMP);
     instant(event.timestamp());
     name(PROPERTIES);
@@ -385,7 +385,7 @@ final class JournalCbor {
     name(SLOT);
     integer(hit.slot());
     name(KIND);
-    text(hit.kind().name());
+    text(hit.kind().name()); // a short ASCII name: never refused
     name(KEEP);
     integer(hit.keep());
     put(BREAK);
@@ -486,7 +486,7 @@ final class JournalCbor {
     }
     int plain = IsoInstants.plainLength(instant);
     if (plain < 0) {
-      text(IsoInstants.format(instant));
+      text(IsoInstants.format(instant)); // ASCII and short: never refused
       return;
     }
     head(MAJOR_TEXT, plain);

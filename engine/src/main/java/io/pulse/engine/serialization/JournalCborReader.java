@@ -142,10 +142,13 @@ final class JournalCborReader {
       at++;
       return null;
     }
-    int length = (int) argument(JournalCbor.MAJOR_TEXT);
-    if (length < 0 || at + length > bytes.length) {
+    long declared = argument(JournalCbor.MAJOR_TEXT);
+    // The writer writes no longer text in one piece: a longer one is another writer's, and within
+    // whatever limit Jackson's reader is configured with only Jackson can tell.
+    if (declared < 0 || declared > JournalCbor.MAX_TEXT_CHARS || at + declared > bytes.length) {
       throw NOT_THE_WRITTEN_FORM;
     }
+    int length = (int) declared;
     for (int i = at; i < at + length; i++) {
       if (bytes[i] < 0) {
         // Beyond ASCII: Jackson's decoding of what is not well-formed UTF-8 is Jackson's.

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
@@ -141,11 +142,11 @@ class RecentEventIdsTest {
   @Test
   void readingAStoredFormDropsWhatNoWindowWrites() {
     // given a stored form with an empty chunk and a null id, which no window writes
-    Set<String> withNull = new java.util.HashSet<>(List.of("a"));
+    Set<String> withNull = new HashSet<>(List.of("a"));
     withNull.add(null);
     List<Set<String>> chunks = new ArrayList<>();
     chunks.add(withNull);
-    chunks.add(new java.util.HashSet<>());
+    chunks.add(new HashSet<>());
 
     // when it is read
     RecentEventIds read = new RecentEventIds(64, chunks);

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import com.typesafe.config.ConfigFactory;
 import io.pulse.engine.EngineTestConfig;
 import io.pulse.engine.domain.AudienceTransition;
 import io.pulse.engine.domain.BehaviouralEvent;
@@ -22,10 +23,12 @@ import io.pulse.engine.domain.TransitionCause;
 import io.pulse.engine.domain.WakeUpScheduled;
 import io.pulse.engine.domain.audience.AudienceHit;
 import io.pulse.engine.domain.watch.WatchHit;
+import java.io.NotSerializableException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -429,6 +432,59 @@ class JournalCborTest {
   }
 
   @Test
+  void headsBeyondWhatTheWriterWritesAreLeftToJackson() throws Exception {
+    // given the written form of a wake-up: a map, "userId", the id, "dueAt", the instant, the end
+    byte[] written = JournalCbor.write(new WakeUpScheduled("abc", T0));
+    int idAt = 1 + JournalCbor.USER_ID.length;
+    assertEquals((byte) 0x63, written[idAt], "a three-byte text");
+
+    // when the id's length is given in eight bytes whose value only ends in 3, or the text is
+    // longer than the writer writes in one piece
+    for (byte[] head :
+        List.of(
+            new byte[] {0x7B, 0, 0, 0, 1, 0, 0, 0, 3},
+            new byte[] {0x7B, (byte) 0x80, 0, 0, 0, 0, 0, 0, 3})) {
+      byte[] row = splice(written, idAt, 1, head);
+
+      // then the row is not read here
+      assertNull(JournalCborReader.read(row, JournalSerializer.WAKE_UP_SCHEDULED));
+    }
+    String longId = "i".repeat(JournalCbor.MAX_TEXT_CHARS + 1);
+    byte[] longRow =
+        new ObjectMapper(new CBORFactory())
+            .writeValueAsBytes(Map.of("userId", longId, "dueAt", "2026-12-07T03:00:00Z"));
+    assertNull(JournalCborReader.read(longRow, JournalSerializer.WAKE_UP_SCHEDULED));
+    assertEquals(
+        new WakeUpScheduled(longId, T0),
+        journal.fromBinary(longRow, JournalSerializer.WAKE_UP_SCHEDULED));
+
+    // and versions beyond a long, above or below, are not read here either
+    byte[] transition =
+        JournalCbor.write(
+            new AudienceTransition("i", "u", "a", null, "member", T0, TransitionCause.EVENT, 1));
+    int versionAt = transition.length - 2;
+    assertEquals((byte) 0x01, transition[versionAt]);
+    for (byte[] version :
+        List.of(
+            new byte[] {0x1B, (byte) 0x80, 0, 0, 0, 0, 0, 0, 0},
+            new byte[] {0x3B, (byte) 0x80, 0, 0, 0, 0, 0, 0, 0})) {
+      assertNull(
+          JournalCborReader.read(
+              splice(transition, versionAt, 1, version), JournalSerializer.AUDIENCE_TRANSITION));
+    }
+  }
+
+  /** {@code bytes} with {@code removed} bytes at {@code at} replaced by {@code inserted}. */
+  private static byte[] splice(byte[] bytes, int at, int removed, byte[] inserted) {
+    byte[] spliced = new byte[bytes.length - removed + inserted.length];
+    System.arraycopy(bytes, 0, spliced, 0, at);
+    System.arraycopy(inserted, 0, spliced, at, inserted.length);
+    System.arraycopy(
+        bytes, at + removed, spliced, at + inserted.length, bytes.length - at - removed);
+    return spliced;
+  }
+
+  @Test
   void otherRowsAreLeftToJackson() {
     assertNull(JournalCbor.write(new TraitsChanged(Map.of("plan", "pro"), List.of(), T0)));
     assertNull(JournalCbor.write("a text"));
@@ -515,7 +571,7 @@ class JournalCborTest {
         ActorTestKit.create(
             "JournalCborOrderedKeys",
             EngineTestConfig.resolve(
-                com.typesafe.config.ConfigFactory.parseString(
+                ConfigFactory.parseString(
                         "pekko.serialization.jackson.serialization-features"
                             + ".ORDER_MAP_ENTRIES_BY_KEYS = on")
                     .withFallback(EngineTestConfig.engine())));
@@ -535,6 +591,40 @@ class JournalCborTest {
       assertEquals(scored, orderedJournal.fromBinary(bytes, JournalSerializer.EVENT_RECORDED));
     } finally {
       ordered.shutdownTestKit();
+    }
+  }
+
+  @Test
+  void aJacksonConfiguredToNameFieldsOtherwiseTurnsTheWriterAndTheReaderOff() throws Exception {
+    // given the journal's Jackson configured with a module that names fields in snake case
+    ActorTestKit snakeCase =
+        ActorTestKit.create(
+            "JournalCborSnakeCase",
+            EngineTestConfig.resolve(
+                ConfigFactory.parseString(
+                        "pekko.serialization.jackson.jackson-modules +="
+                            + " \"io.pulse.engine.serialization.SnakeCaseNamesModule\"")
+                    .withFallback(EngineTestConfig.engine())));
+    try {
+      JournalSerializer snakeJournal =
+          (JournalSerializer)
+              SerializationExtension.get(Adapter.toClassic(snakeCase.system()))
+                  .serializerFor(ScoredEvent.class);
+      WakeUpScheduled wakeUp = new WakeUpScheduled("u-1", T0);
+      byte[] ownForm = JournalCbor.write(wakeUp);
+
+      // then both are off: rows go as that Jackson writes them, and are read as it reads them
+      assertFalse(snakeJournal.writesWithoutJackson());
+      assertFalse(snakeJournal.readsWithoutJackson());
+      byte[] bytes = snakeJournal.toBinary(wakeUp);
+      assertTrue(new String(bytes, StandardCharsets.ISO_8859_1).contains("user_id"));
+      assertEquals(wakeUp, snakeJournal.fromBinary(bytes, JournalSerializer.WAKE_UP_SCHEDULED));
+      assertThrows(
+          NotSerializableException.class,
+          () -> snakeJournal.fromBinary(ownForm, JournalSerializer.WAKE_UP_SCHEDULED),
+          "a row that Jackson cannot read is not read by the journal's own reader instead");
+    } finally {
+      snakeCase.shutdownTestKit();
     }
   }
 
