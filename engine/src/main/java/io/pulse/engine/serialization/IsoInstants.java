@@ -40,7 +40,7 @@ public final class IsoInstants {
       return instant.toString();
     }
     byte[] text = new byte[length];
-    putPlain(instant, text, 0);
+    putPlain(instant, length, text, 0);
     return new String(text, StandardCharsets.ISO_8859_1);
   }
 
@@ -59,11 +59,10 @@ public final class IsoInstants {
   }
 
   /**
-   * Writes the plain form of {@code instant} as ASCII at {@code out[at]}, {@link #plainLength}
-   * bytes, for writers that put the text straight into their output.
+   * Writes the plain form of {@code instant} as ASCII at {@code out[at]}: {@code length} bytes, as
+   * {@link #plainLength} gave them to the writer, which needs them first to write the text's head.
    */
-  static void putPlain(Instant instant, byte[] out, int at) {
-    int length = plainLength(instant);
+  static void putPlain(Instant instant, int length, byte[] out, int at) {
     long epochSecond = instant.getEpochSecond();
     long days = epochSecond / 86_400;
     int secondOfDay = (int) (epochSecond % 86_400);

@@ -6,7 +6,6 @@ import io.pulse.engine.domain.Channel;
 import io.pulse.engine.domain.ModelAward;
 import io.pulse.engine.domain.ScoredEvent;
 import io.pulse.engine.domain.SegmentTransition;
-import io.pulse.engine.domain.Transition;
 import io.pulse.engine.domain.TransitionCause;
 import io.pulse.engine.domain.WakeUpScheduled;
 import io.pulse.engine.domain.audience.AudienceHit;
@@ -102,6 +101,12 @@ final class JournalCbor {
   private byte[] buffer = new byte[1_024];
   private int length;
 
+  // The writers of array elements, made once per writer rather than once per row.
+  private final ElementWriter<ModelAward> modelAwards = this::modelAward;
+  private final ElementWriter<AudienceHit> audienceHits = this::audienceHit;
+  private final ElementWriter<WatchHit> watchHits = this::watchHit;
+  private final ElementWriter<Integer> countedRules = this::integer;
+
   private JournalCbor() {}
 
   /**
@@ -121,7 +126,7 @@ final class JournalCbor {
     } else if (change instanceof WakeUpScheduled wakeUp) {
       written = writer.wakeUp(wakeUp);
     } else {
-      written = false;
+      return null;
     }
     byte[] bytes = written ? Arrays.copyOf(writer.buffer, writer.length) : null;
     if (writer.buffer.length > MAX_KEPT_BUFFER) {
@@ -187,220 +192,159 @@ final class JournalCbor {
         new WakeUpScheduled("u-1", at));
   }
 
+  // Each row is a chain of its fields in the record's order; a field that only Jackson may write
+  // ends the chain with false.
+
   private boolean scoredEvent(ScoredEvent scored) {
-    put(START_MAP);
-    name(EVENT);
-    if (!behaviouralEvent(scored.event())) {
-      return false;
-    }
-    name(AWARDS);
-    List<ModelAward> awards = scored.awards();
-    head(MAJOR_ARRAY, awards.size());
-    for (ModelAward award : awards) {
-      if (!modelAward(award)) {
-        return false;
-      }
-    }
-    name(FIRST_EVENT);
-    put(scored.firstEvent() ? TRUE : FALSE);
-    name(ORDERS_AFTER);
-    integer(scored.ordersAfter());
-    name(PREVIOUS_PURCHASE_AT);
-    instant(scored.previousPurchaseAt());
-    name(AUDIENCE_HITS);
-    List<AudienceHit> hits = scored.audienceHits();
-    head(MAJOR_ARRAY, hits.size());
-    for (AudienceHit hit : hits) {
-      if (!audienceHit(hit)) {
-        return false;
-      }
-    }
-    name(RECORDED_AT);
-    instant(scored.recordedAt());
-    // Jackson leaves the watch hits out when there are none (NON_EMPTY).
-    List<WatchHit> watchHits = scored.watchHits();
-    if (!watchHits.isEmpty()) {
-      name(WATCH_HITS);
-      head(MAJOR_ARRAY, watchHits.size());
-      for (WatchHit hit : watchHits) {
-        if (!watchHit(hit)) {
-          return false;
-        }
-      }
-    }
-    put(BREAK);
-    return true;
+    return start()
+        && field(EVENT)
+        && behaviouralEvent(scored.event())
+        && arrayField(AWARDS, scored.awards(), modelAwards)
+        && booleanField(FIRST_EVENT, scored.firstEvent())
+        && integerField(ORDERS_AFTER, scored.ordersAfter())
+        && instantField(PREVIOUS_PURCHASE_AT, scored.previousPurchaseAt())
+        && arrayField(AUDIENCE_HITS, scored.audienceHits(), audienceHits)
+        && instantField(RECORDED_AT, scored.recordedAt())
+        // Jackson leaves the watch hits out when there are none (NON_EMPTY).
+        && (scored.watchHits().isEmpty() || arrayField(WATCH_HITS, scored.watchHits(), watchHits))
+        && end();
   }
 
   private boolean segmentTransition(SegmentTransition transition) {
-    put(START_MAP);
-    if (!transitionStart(transition)) {
-      return false;
-    }
-    name(MODEL);
-    if (!text(transition.model())) {
-      return false;
-    }
-    name(FROM);
-    if (!text(transition.from())) {
-      return false;
-    }
-    name(TO);
-    if (!text(transition.to())) {
-      return false;
-    }
-    name(SCORE);
-    float64(transition.score());
-    transitionEnd(transition);
-    name(MODEL_VERSION);
-    integer(transition.modelVersion());
-    put(BREAK);
-    return true;
+    return start()
+        && textField(ID, transition.id())
+        && textField(USER_ID, transition.userId())
+        && textField(MODEL, transition.model())
+        && textField(FROM, transition.from())
+        && textField(TO, transition.to())
+        && float64Field(SCORE, transition.score())
+        && instantField(AT, transition.at())
+        && enumField(CAUSE, transition.cause())
+        && integerField(MODEL_VERSION, transition.modelVersion())
+        && end();
   }
 
   private boolean audienceTransition(AudienceTransition transition) {
-    put(START_MAP);
-    if (!transitionStart(transition)) {
-      return false;
-    }
-    name(AUDIENCE);
-    if (!text(transition.audience())) {
-      return false;
-    }
-    name(FROM);
-    if (!text(transition.from())) {
-      return false;
-    }
-    name(TO);
-    if (!text(transition.to())) {
-      return false;
-    }
-    transitionEnd(transition);
-    name(AUDIENCE_VERSION);
-    integer(transition.audienceVersion());
-    put(BREAK);
-    return true;
-  }
-
-  /** The fields every transition begins with: its id and its user. */
-  private boolean transitionStart(Transition transition) {
-    name(ID);
-    if (!text(transition.id())) {
-      return false;
-    }
-    name(USER_ID);
-    return text(transition.userId());
-  }
-
-  /** The fields every transition has after what it moved: when, and why. */
-  private void transitionEnd(Transition transition) {
-    name(AT);
-    instant(transition.at());
-    name(CAUSE);
-    if (transition.cause() == null) {
-      put(NULL);
-    } else {
-      text(transition.cause().name()); // a short ASCII name: never refused
-    }
+    return start()
+        && textField(ID, transition.id())
+        && textField(USER_ID, transition.userId())
+        && textField(AUDIENCE, transition.audience())
+        && textField(FROM, transition.from())
+        && textField(TO, transition.to())
+        && instantField(AT, transition.at())
+        && enumField(CAUSE, transition.cause())
+        && integerField(AUDIENCE_VERSION, transition.audienceVersion())
+        && end();
   }
 
   private boolean wakeUp(WakeUpScheduled wakeUp) {
-    put(START_MAP);
-    name(USER_ID);
-    if (!text(wakeUp.userId())) {
-      return false;
-    }
-    name(DUE_AT);
-    instant(wakeUp.dueAt());
-    put(BREAK);
-    return true;
+    return start()
+        && textField(USER_ID, wakeUp.userId())
+        && instantField(DUE_AT, wakeUp.dueAt())
+        && end();
   }
 
   private boolean behaviouralEvent(BehaviouralEvent event) {
-    put(START_MAP);
-    name(EVENT_ID);
-    if (!text(event.eventId())) {
-      return false;
-    }
-    name(USER_ID);
-    if (!text(event.userId())) {
-      return false;
-    }
-    name(TYPE);
-    if (!text(event.type())) {
-      return false;
-    }
-    name(CHANNEL);
-    text(event.channel().name()); // a short ASCII name: never refused
-    name(TIMESTAMP);
-    instant(event.timestamp());
-    name(PROPERTIES);
-    if (!value(event.properties(), 0)) {
-      return false;
-    }
-    name(TRAITS);
-    if (!value(event.traits(), 0)) {
-      return false;
-    }
-    put(BREAK);
-    return true;
+    return start()
+        && textField(EVENT_ID, event.eventId())
+        && textField(USER_ID, event.userId())
+        && textField(TYPE, event.type())
+        && enumField(CHANNEL, event.channel())
+        && instantField(TIMESTAMP, event.timestamp())
+        && field(PROPERTIES)
+        && value(event.properties(), 0)
+        && field(TRAITS)
+        && value(event.traits(), 0)
+        && end();
   }
 
   private boolean modelAward(ModelAward award) {
-    put(START_MAP);
-    name(MODEL);
-    if (!text(award.model())) {
-      return false;
-    }
-    name(MODEL_VERSION);
-    integer(award.modelVersion());
-    name(POINTS);
-    float64(award.points());
-    name(COUNTED_RULES);
-    List<Integer> rules = award.countedRules();
-    head(MAJOR_ARRAY, rules.size());
-    for (Integer rule : rules) {
-      integer(rule);
-    }
-    name(DAY);
-    if (!text(award.day())) {
-      return false;
-    }
-    name(POINTS_AFTER);
-    float64(award.pointsAfter());
-    name(AS_OF_AFTER);
-    instant(award.asOfAfter());
-    put(BREAK);
-    return true;
+    return start()
+        && textField(MODEL, award.model())
+        && integerField(MODEL_VERSION, award.modelVersion())
+        && float64Field(POINTS, award.points())
+        && arrayField(COUNTED_RULES, award.countedRules(), countedRules)
+        && textField(DAY, award.day())
+        && float64Field(POINTS_AFTER, award.pointsAfter())
+        && instantField(AS_OF_AFTER, award.asOfAfter())
+        && end();
   }
 
   private boolean audienceHit(AudienceHit hit) {
+    return start()
+        && textField(AUDIENCE, hit.audience())
+        && integerField(VERSION, hit.version())
+        && integerField(SLOT, hit.slot())
+        && enumField(KIND, hit.kind())
+        && integerField(KEEP, hit.keep())
+        && end();
+  }
+
+  private boolean watchHit(WatchHit hit) {
+    return start()
+        && textField(WATCH, hit.watch())
+        && integerField(OCCURRENCE, hit.occurrence())
+        && end();
+  }
+
+  private boolean start() {
     put(START_MAP);
-    name(AUDIENCE);
-    if (!text(hit.audience())) {
-      return false;
-    }
-    name(VERSION);
-    integer(hit.version());
-    name(SLOT);
-    integer(hit.slot());
-    name(KIND);
-    text(hit.kind().name()); // a short ASCII name: never refused
-    name(KEEP);
-    integer(hit.keep());
+    return true;
+  }
+
+  private boolean end() {
     put(BREAK);
     return true;
   }
 
-  private boolean watchHit(WatchHit hit) {
-    put(START_MAP);
-    name(WATCH);
-    if (!text(hit.watch())) {
-      return false;
+  /** A field's name, encoded once (see {@link #encoded}). */
+  private boolean field(byte[] name) {
+    ensure(name.length);
+    System.arraycopy(name, 0, buffer, length, name.length);
+    length += name.length;
+    return true;
+  }
+
+  private boolean textField(byte[] name, String value) {
+    return field(name) && text(value);
+  }
+
+  /** An enum by its name, as Jackson writes it: a short ASCII text, never refused. */
+  private boolean enumField(byte[] name, Enum<?> value) {
+    return field(name) && text(value == null ? null : value.name());
+  }
+
+  private boolean integerField(byte[] name, long value) {
+    return field(name) && integer(value);
+  }
+
+  private boolean float64Field(byte[] name, double value) {
+    return field(name) && float64(value);
+  }
+
+  private boolean booleanField(byte[] name, boolean value) {
+    field(name);
+    put(value ? TRUE : FALSE);
+    return true;
+  }
+
+  private boolean instantField(byte[] name, Instant value) {
+    return field(name) && instant(value);
+  }
+
+  /** What writes one element of an array, or says that only Jackson may. */
+  private interface ElementWriter<T> {
+    boolean write(T element);
+  }
+
+  private <T> boolean arrayField(byte[] name, List<T> elements, ElementWriter<T> element) {
+    field(name);
+    head(MAJOR_ARRAY, elements.size());
+    for (T each : elements) {
+      if (!element.write(each)) {
+        return false;
+      }
     }
-    name(OCCURRENCE);
-    integer(hit.occurrence());
-    put(BREAK);
     return true;
   }
 
@@ -419,17 +363,11 @@ final class JournalCbor {
     if (value instanceof String text) {
       return text(text);
     }
-    if (value instanceof Integer number) {
-      integer(number);
-      return true;
-    }
-    if (value instanceof Long number) {
-      integer(number);
-      return true;
+    if (value instanceof Integer || value instanceof Long) {
+      return integer(((Number) value).longValue());
     }
     if (value instanceof Double number) {
-      float64(number);
-      return true;
+      return float64(number);
     }
     if (value instanceof Boolean flag) {
       put(flag ? TRUE : FALSE);
@@ -472,27 +410,21 @@ final class JournalCbor {
     return bytes;
   }
 
-  private void name(byte[] encoded) {
-    ensure(encoded.length);
-    System.arraycopy(encoded, 0, buffer, length, encoded.length);
-    length += encoded.length;
-  }
-
   /** An instant as {@link IsoInstants} writes it, put straight into the output when plain. */
-  private void instant(Instant instant) {
+  private boolean instant(Instant instant) {
     if (instant == null) {
       put(NULL);
-      return;
+      return true;
     }
     int plain = IsoInstants.plainLength(instant);
     if (plain < 0) {
-      text(IsoInstants.format(instant)); // ASCII and short: never refused
-      return;
+      return text(IsoInstants.format(instant));
     }
     head(MAJOR_TEXT, plain);
     ensure(plain);
-    IsoInstants.putPlain(instant, buffer, length);
+    IsoInstants.putPlain(instant, plain, buffer, length);
     length += plain;
+    return true;
   }
 
   /** {@code text} in UTF-8 with its length first; false for what Jackson may write otherwise. */
@@ -553,21 +485,23 @@ final class JournalCbor {
     return true;
   }
 
-  private void integer(long value) {
+  private boolean integer(long value) {
     if (value >= 0) {
       head(MAJOR_UNSIGNED, value);
     } else {
       head(MAJOR_NEGATIVE, -1 - value);
     }
+    return true;
   }
 
-  private void float64(double value) {
+  private boolean float64(double value) {
     long bits = Double.doubleToRawLongBits(value);
     ensure(9);
     buffer[length++] = DOUBLE;
     for (int shift = 56; shift >= 0; shift -= 8) {
       buffer[length++] = (byte) (bits >>> shift);
     }
+    return true;
   }
 
   /** A major type with its argument in the fewest bytes, as Jackson writes lengths and integers. */
