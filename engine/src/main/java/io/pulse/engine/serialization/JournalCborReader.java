@@ -39,19 +39,28 @@ final class JournalCborReader {
     this.bytes = bytes;
   }
 
+  /** Whether rows stored under {@code manifest} are read here (when in the written form). */
+  static boolean reads(String manifest) {
+    return JournalSerializer.SEGMENT_TRANSITION.equals(manifest)
+        || JournalSerializer.AUDIENCE_TRANSITION.equals(manifest)
+        || JournalSerializer.WAKE_UP_SCHEDULED.equals(manifest);
+  }
+
   /**
    * What Jackson reads from {@code bytes} stored under {@code manifest}, or null when only Jackson
    * may read it, or when it is none of the rows read here.
    */
   static Object read(byte[] bytes, String manifest) {
+    if (!reads(manifest)) {
+      return null;
+    }
     JournalCborReader reader = new JournalCborReader(bytes);
     try {
       Object read =
           switch (manifest) {
             case JournalSerializer.SEGMENT_TRANSITION -> reader.segmentTransition();
             case JournalSerializer.AUDIENCE_TRANSITION -> reader.audienceTransition();
-            case JournalSerializer.WAKE_UP_SCHEDULED -> reader.wakeUp();
-            default -> null;
+            default -> reader.wakeUp();
           };
       return reader.at == bytes.length ? read : null;
     } catch (RuntimeException notTheWrittenForm) {
@@ -60,60 +69,74 @@ final class JournalCborReader {
     }
   }
 
+  // Each row reads its fields in the record's order, as the writer writes them.
+
   private SegmentTransition segmentTransition() {
     expect(JournalCbor.START_MAP);
-    name(JournalCbor.ID);
-    String id = text();
-    name(JournalCbor.USER_ID);
-    String userId = text();
-    name(JournalCbor.MODEL);
-    String model = text();
-    name(JournalCbor.FROM);
-    String from = text();
-    name(JournalCbor.TO);
-    String to = text();
-    name(JournalCbor.SCORE);
-    double score = float64();
-    name(JournalCbor.AT);
-    Instant at = instant();
-    name(JournalCbor.CAUSE);
-    TransitionCause cause = cause();
-    name(JournalCbor.MODEL_VERSION);
-    long modelVersion = integer();
+    SegmentTransition transition =
+        new SegmentTransition(
+            textField(JournalCbor.ID),
+            textField(JournalCbor.USER_ID),
+            textField(JournalCbor.MODEL),
+            textField(JournalCbor.FROM),
+            textField(JournalCbor.TO),
+            float64Field(JournalCbor.SCORE),
+            instantField(JournalCbor.AT),
+            causeField(JournalCbor.CAUSE),
+            integerField(JournalCbor.MODEL_VERSION));
     expect(JournalCbor.BREAK);
-    return new SegmentTransition(id, userId, model, from, to, score, at, cause, modelVersion);
+    return transition;
   }
 
   private AudienceTransition audienceTransition() {
     expect(JournalCbor.START_MAP);
-    name(JournalCbor.ID);
-    String id = text();
-    name(JournalCbor.USER_ID);
-    String userId = text();
-    name(JournalCbor.AUDIENCE);
-    String audience = text();
-    name(JournalCbor.FROM);
-    String from = text();
-    name(JournalCbor.TO);
-    String to = text();
-    name(JournalCbor.AT);
-    Instant at = instant();
-    name(JournalCbor.CAUSE);
-    TransitionCause cause = cause();
-    name(JournalCbor.AUDIENCE_VERSION);
-    long audienceVersion = integer();
+    AudienceTransition transition =
+        new AudienceTransition(
+            textField(JournalCbor.ID),
+            textField(JournalCbor.USER_ID),
+            textField(JournalCbor.AUDIENCE),
+            textField(JournalCbor.FROM),
+            textField(JournalCbor.TO),
+            instantField(JournalCbor.AT),
+            causeField(JournalCbor.CAUSE),
+            integerField(JournalCbor.AUDIENCE_VERSION));
     expect(JournalCbor.BREAK);
-    return new AudienceTransition(id, userId, audience, from, to, at, cause, audienceVersion);
+    return transition;
   }
 
   private WakeUpScheduled wakeUp() {
     expect(JournalCbor.START_MAP);
-    name(JournalCbor.USER_ID);
-    String userId = text();
-    name(JournalCbor.DUE_AT);
-    Instant dueAt = instant();
+    WakeUpScheduled wakeUp =
+        new WakeUpScheduled(textField(JournalCbor.USER_ID), instantField(JournalCbor.DUE_AT));
     expect(JournalCbor.BREAK);
-    return new WakeUpScheduled(userId, dueAt);
+    return wakeUp;
+  }
+
+  // Java evaluates a constructor's arguments from left to right: each reads its field in turn.
+
+  private String textField(byte[] name) {
+    name(name);
+    return text();
+  }
+
+  private double float64Field(byte[] name) {
+    name(name);
+    return float64();
+  }
+
+  private long integerField(byte[] name) {
+    name(name);
+    return integer();
+  }
+
+  private Instant instantField(byte[] name) {
+    name(name);
+    return instant();
+  }
+
+  private TransitionCause causeField(byte[] name) {
+    String cause = textField(name);
+    return cause == null ? null : TransitionCause.valueOf(cause);
   }
 
   private void expect(byte expected) {
@@ -170,11 +193,6 @@ final class JournalCborReader {
       throw NOT_THE_WRITTEN_FORM;
     }
     return instant;
-  }
-
-  private TransitionCause cause() {
-    String name = text();
-    return name == null ? null : TransitionCause.valueOf(name);
   }
 
   /** An integer that fits a long, in any of CBOR's encodings of it. */
