@@ -68,17 +68,17 @@ public final class JournalSerializer extends StableNameSerializer {
           Map.entry("keys-used", AccessChange.KeysUsed.class),
           Map.entry("access-state", AccessState.class));
 
-  /**
-   * Whether {@link JournalCbor} writes what Jackson writes here; see {@link #agreesWithJackson}.
-   */
+  /** Whether {@link JournalCbor} writes what Jackson writes here; see {@link #writesAsJackson}. */
   private final boolean ownWriter;
 
-  /** Whether {@link JournalCborReader} reads what Jackson reads here. */
+  /**
+   * Whether {@link JournalCborReader} reads what Jackson reads here; see {@link #readsAsJackson}.
+   */
   private final boolean ownReader;
 
   public JournalSerializer(ExtendedActorSystem system) {
     super(system, 7301, List.of(TYPES, PromotionJournalTypes.TYPES));
-    this.ownWriter = agreesWithJackson(system);
+    this.ownWriter = writesAsJackson(system);
     this.ownReader = readsAsJackson(system);
   }
 
@@ -88,16 +88,11 @@ public final class JournalSerializer extends StableNameSerializer {
    * in the configuration (map keys in order, enums by {@code toString}, other number encodings)
    * must turn it off rather than have the journal hold two forms.
    */
-  private boolean agreesWithJackson(ExtendedActorSystem system) {
+  private boolean writesAsJackson(ExtendedActorSystem system) {
     for (Object sample : JournalCbor.samples()) {
-      if (!Arrays.equals(JournalCbor.write(sample), withJackson(sample))) {
-        system
-            .log()
-            .warning(
-                "Journal rows are written by Jackson alone: the configured Jackson writes a {}"
-                    + " otherwise than the journal's own writer",
-                sample.getClass().getSimpleName());
-        return false;
+      if (!Arrays.equals(JournalCbor.write(sample), writeWithJackson(sample))) {
+        return turnedOff(
+            system, "written", sample, "is written otherwise by the configured Jackson");
       }
     }
     return true;
@@ -112,31 +107,29 @@ public final class JournalSerializer extends StableNameSerializer {
   private boolean readsAsJackson(ExtendedActorSystem system) {
     for (Object sample : JournalCbor.samples()) {
       String manifest = manifest(sample);
-      byte[] written = JournalCbor.write(sample);
-      Object read = JournalCborReader.read(written, manifest);
-      if (read == null && !JournalSerializer.EVENT_RECORDED.equals(manifest)) {
-        return readByJacksonAlone(system, sample, "cannot be read by the journal's own reader");
-      }
-      if (read == null) {
+      if (!JournalCborReader.reads(manifest)) {
         continue;
       }
+      byte[] written = JournalCbor.write(sample);
+      Object read = JournalCborReader.read(written, manifest);
       try {
-        if (!read.equals(withJacksonRead(written, manifest))) {
-          return readByJacksonAlone(system, sample, "is read otherwise by the configured Jackson");
+        if (read == null || !read.equals(readWithJackson(written, manifest))) {
+          return turnedOff(system, "read", sample, "is read otherwise by the configured Jackson");
         }
       } catch (NotSerializableException refused) {
-        return readByJacksonAlone(system, sample, "cannot be read by the configured Jackson");
+        return turnedOff(system, "read", sample, "cannot be read by the configured Jackson");
       }
     }
     return true;
   }
 
-  private static boolean readByJacksonAlone(
-      ExtendedActorSystem system, Object sample, String because) {
+  private static boolean turnedOff(
+      ExtendedActorSystem system, String what, Object sample, String because) {
     system
         .log()
         .warning(
-            "Journal rows are read by Jackson alone: a {} in the journal's own form {}",
+            "Journal rows are {} by Jackson alone: a {} in the journal's own form {}",
+            what,
             sample.getClass().getSimpleName(),
             because);
     return false;
@@ -150,7 +143,7 @@ public final class JournalSerializer extends StableNameSerializer {
   @Override
   public Object fromBinary(byte[] bytes, String manifest) throws NotSerializableException {
     Object read = ownReader ? JournalCborReader.read(bytes, manifest) : null;
-    return read != null ? read : withJacksonRead(bytes, manifest);
+    return read != null ? read : readWithJackson(bytes, manifest);
   }
 
   /** Whether the most frequent rows are written without Jackson (as the same bytes). */
@@ -165,6 +158,6 @@ public final class JournalSerializer extends StableNameSerializer {
   @Override
   public byte[] toBinary(Object object) {
     byte[] bytes = ownWriter ? JournalCbor.write(object) : null;
-    return bytes != null ? bytes : withJackson(object);
+    return bytes != null ? bytes : writeWithJackson(object);
   }
 }

@@ -66,11 +66,11 @@ abstract class StableNameSerializer extends SerializerWithStringManifest {
 
   @Override
   public byte[] toBinary(Object object) {
-    return withJackson(object);
+    return writeWithJackson(object);
   }
 
   /** What Jackson writes for {@code object}. */
-  final byte[] withJackson(Object object) {
+  final byte[] writeWithJackson(Object object) {
     try {
       return writer.writeValueAsBytes(object);
     } catch (IOException e) {
@@ -80,11 +80,11 @@ abstract class StableNameSerializer extends SerializerWithStringManifest {
 
   @Override
   public Object fromBinary(byte[] bytes, String manifest) throws NotSerializableException {
-    return withJacksonRead(bytes, manifest);
+    return readWithJackson(bytes, manifest);
   }
 
   /** What Jackson reads from {@code bytes} stored under {@code manifest}. */
-  final Object withJacksonRead(byte[] bytes, String manifest) throws NotSerializableException {
+  final Object readWithJackson(byte[] bytes, String manifest) throws NotSerializableException {
     ObjectReader reader = readers.get(manifest);
     if (reader == null) {
       throw new NotSerializableException("unknown journal type name '" + manifest + "'");

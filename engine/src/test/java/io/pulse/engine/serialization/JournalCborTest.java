@@ -52,10 +52,7 @@ class JournalCborTest {
   static void startSystem() throws Exception {
     testKit =
         ActorTestKit.create("JournalCborTest", EngineTestConfig.resolve(EngineTestConfig.engine()));
-    journal =
-        (JournalSerializer)
-            SerializationExtension.get(Adapter.toClassic(testKit.system()))
-                .serializerFor(ScoredEvent.class);
+    journal = journalOf(testKit);
   }
 
   @AfterAll
@@ -315,20 +312,22 @@ class JournalCborTest {
     return random.nextInt(100);
   }
 
+  /** {@code row} written here as Jackson writes it, and read back as it was. */
+  private static void assertWrittenAsJackson(Object row) throws Exception {
+    // when
+    byte[] written = JournalCbor.write(row);
+
+    // then: the generated texts are all in the written range, so Jackson is never needed
+    assertNotNull(written, "refused " + row);
+    assertArrayEquals(journal.writeWithJackson(row), written, "differs from Jackson: " + row);
+    assertEquals(row, journal.fromBinary(written, journal.manifest(row)));
+  }
+
   @Test
   void writesTheVeryBytesJacksonWritesForEveryKindOfEvent() throws Exception {
     Random random = new Random(42);
     for (int n = 0; n < 5_000; n++) {
-      // given
-      ScoredEvent scored = event(random);
-
-      // when
-      byte[] written = JournalCbor.write(scored);
-
-      // then: the generated texts are all in the written range, so Jackson is never needed
-      assertNotNull(written, "refused " + scored);
-      assertArrayEquals(journal.withJackson(scored), written, "differs from Jackson: " + scored);
-      assertEquals(scored, journal.fromBinary(written, JournalSerializer.EVENT_RECORDED));
+      assertWrittenAsJackson(event(random));
     }
   }
 
@@ -336,16 +335,7 @@ class JournalCborTest {
   void writesTheVeryBytesJacksonWritesForEveryTransitionAndWakeUp() throws Exception {
     Random random = new Random(43);
     for (int n = 0; n < 5_000; n++) {
-      // given
-      Object change = change(random);
-
-      // when
-      byte[] written = JournalCbor.write(change);
-
-      // then
-      assertNotNull(written, "refused " + change);
-      assertArrayEquals(journal.withJackson(change), written, "differs from Jackson: " + change);
-      assertEquals(change, journal.fromBinary(written, journal.manifest(change)));
+      assertWrittenAsJackson(change(random));
     }
   }
 
@@ -364,7 +354,7 @@ class JournalCborTest {
 
       // then it is what Jackson reads, or left to Jackson (texts beyond ASCII, instants that are
       // not plain), and the journal reads what Jackson reads either way
-      Object jackson = journal.withJacksonRead(bytes, manifest);
+      Object jackson = journal.readWithJackson(bytes, manifest);
       assertEquals(change, jackson);
       if (n % 2 == 0) {
         assertNotNull(read, "not read: " + change);
@@ -409,7 +399,7 @@ class JournalCborTest {
     // then the written form is read here, and every other one by Jackson, with the same result
     byte[] bytes = plain.writeValueAsBytes(written);
     assertEquals(
-        journal.withJacksonRead(bytes, JournalSerializer.SEGMENT_TRANSITION),
+        journal.readWithJackson(bytes, JournalSerializer.SEGMENT_TRANSITION),
         JournalCborReader.read(bytes, JournalSerializer.SEGMENT_TRANSITION));
     for (Map<String, Object> other :
         List.of(withoutVersion, withMore, reordered, scoreAsInteger, offsetInstant, beyondAscii)) {
@@ -417,7 +407,7 @@ class JournalCborTest {
       assertNull(
           JournalCborReader.read(otherBytes, JournalSerializer.SEGMENT_TRANSITION), "" + other);
       assertEquals(
-          journal.withJacksonRead(otherBytes, JournalSerializer.SEGMENT_TRANSITION),
+          journal.readWithJackson(otherBytes, JournalSerializer.SEGMENT_TRANSITION),
           journal.fromBinary(otherBytes, JournalSerializer.SEGMENT_TRANSITION));
     }
     // and a row cut short, or followed by more, is not read here either
@@ -526,7 +516,7 @@ class JournalCborTest {
       assertNull(JournalCbor.write(scored), "wrote " + value);
       byte[] jackson;
       try {
-        jackson = journal.withJackson(scored);
+        jackson = journal.writeWithJackson(scored);
       } catch (UncheckedIOException refused) {
         assertThrows(UncheckedIOException.class, () -> journal.toBinary(scored));
         continue;
@@ -535,7 +525,7 @@ class JournalCborTest {
     }
     // and a refusal leaves nothing behind for the thread's next event
     ScoredEvent plain = event(new Random(2));
-    assertArrayEquals(journal.withJackson(plain), JournalCbor.write(plain));
+    assertArrayEquals(journal.writeWithJackson(plain), JournalCbor.write(plain));
   }
 
   private static ScoredEvent nestedEvent(int levels) {
@@ -557,36 +547,43 @@ class JournalCborTest {
 
     // then the writer writes the first as Jackson does, leaves the second to Jackson, and the
     // journal refuses the third as Jackson refuses it, rather than store a row nothing can read
-    assertArrayEquals(journal.withJackson(within), JournalCbor.write(within));
+    assertArrayEquals(journal.writeWithJackson(within), JournalCbor.write(within));
     assertNull(JournalCbor.write(beyond));
-    assertArrayEquals(journal.withJackson(beyond), journal.toBinary(beyond));
+    assertArrayEquals(journal.writeWithJackson(beyond), journal.toBinary(beyond));
     assertNull(JournalCbor.write(unreadable));
     assertThrows(UncheckedIOException.class, () -> journal.toBinary(unreadable));
+  }
+
+  /** A system of its own whose configuration holds {@code setting} besides the engine's. */
+  private static ActorTestKit systemConfiguredWith(String name, String setting) {
+    return ActorTestKit.create(
+        name,
+        EngineTestConfig.resolve(
+            ConfigFactory.parseString(setting).withFallback(EngineTestConfig.engine())));
+  }
+
+  private static JournalSerializer journalOf(ActorTestKit system) throws Exception {
+    return (JournalSerializer)
+        SerializationExtension.get(Adapter.toClassic(system.system()))
+            .serializerFor(ScoredEvent.class);
   }
 
   @Test
   void aJacksonConfiguredToWriteOtherwiseTurnsTheWriterOff() throws Exception {
     // given the journal's Jackson configured to write map keys in order
     ActorTestKit ordered =
-        ActorTestKit.create(
+        systemConfiguredWith(
             "JournalCborOrderedKeys",
-            EngineTestConfig.resolve(
-                ConfigFactory.parseString(
-                        "pekko.serialization.jackson.serialization-features"
-                            + ".ORDER_MAP_ENTRIES_BY_KEYS = on")
-                    .withFallback(EngineTestConfig.engine())));
+            "pekko.serialization.jackson.serialization-features.ORDER_MAP_ENTRIES_BY_KEYS = on");
     try {
-      JournalSerializer orderedJournal =
-          (JournalSerializer)
-              SerializationExtension.get(Adapter.toClassic(ordered.system()))
-                  .serializerFor(ScoredEvent.class);
+      JournalSerializer orderedJournal = journalOf(ordered);
       ScoredEvent scored = (ScoredEvent) JournalCbor.samples().get(0);
 
       // then it writes with Jackson alone, keys in order, as configured
       assertTrue(journal.writesWithoutJackson(), "the default configuration keeps the writer");
       assertFalse(orderedJournal.writesWithoutJackson());
       byte[] bytes = orderedJournal.toBinary(scored);
-      assertArrayEquals(orderedJournal.withJackson(scored), bytes);
+      assertArrayEquals(orderedJournal.writeWithJackson(scored), bytes);
       assertFalse(Arrays.equals(JournalCbor.write(scored), bytes));
       assertEquals(scored, orderedJournal.fromBinary(bytes, JournalSerializer.EVENT_RECORDED));
     } finally {
@@ -598,18 +595,12 @@ class JournalCborTest {
   void aJacksonConfiguredToNameFieldsOtherwiseTurnsTheWriterAndTheReaderOff() throws Exception {
     // given the journal's Jackson configured with a module that names fields in snake case
     ActorTestKit snakeCase =
-        ActorTestKit.create(
+        systemConfiguredWith(
             "JournalCborSnakeCase",
-            EngineTestConfig.resolve(
-                ConfigFactory.parseString(
-                        "pekko.serialization.jackson.jackson-modules +="
-                            + " \"io.pulse.engine.serialization.SnakeCaseNamesModule\"")
-                    .withFallback(EngineTestConfig.engine())));
+            "pekko.serialization.jackson.jackson-modules +="
+                + " \"io.pulse.engine.serialization.SnakeCaseNamesModule\"");
     try {
-      JournalSerializer snakeJournal =
-          (JournalSerializer)
-              SerializationExtension.get(Adapter.toClassic(snakeCase.system()))
-                  .serializerFor(ScoredEvent.class);
+      JournalSerializer snakeJournal = journalOf(snakeCase);
       WakeUpScheduled wakeUp = new WakeUpScheduled("u-1", T0);
       byte[] ownForm = JournalCbor.write(wakeUp);
 
