@@ -14,7 +14,10 @@ import java.util.Set;
 /**
  * The most recent event ids a user has sent, for de-duplication of retries. Bounded by {@code
  * capacity}; kept in chunks of 32 ids, 32 chunks at the default capacity of 1024. Every event costs
- * one lookup (a scan of the newest chunk, then a probe per older chunk) and one add.
+ * one lookup (a scan of the newest chunk, then a probe per older chunk) and one add. The newest
+ * chunk is scanned by the ids' hash codes, kept beside it in an array: comparing the ids themselves
+ * would read every id of the chunk from memory, one cache miss each, for a user whose window is
+ * rarely in the cache when an event arrives.
  *
  * <p>A window never changes once built: an add returns a new one. What it copies is what keeps that
  * cheap: the newest chunk is an array that an add copies with one more id (at most 32 references),
@@ -36,6 +39,8 @@ public final class RecentEventIds {
 
   private static final String[] NO_IDS = new String[0];
 
+  private static final int[] NO_HASHES = new int[0];
+
   private final int capacity;
 
   /** The full chunks, oldest first; never changed, so windows can share them. */
@@ -47,6 +52,9 @@ public final class RecentEventIds {
   /** The newest chunk, oldest id first; never changed once the window is built. */
   private final String[] newest;
 
+  /** The hash codes of {@link #newest}, in the same order. */
+  private final int[] newestHashes;
+
   /** A window in its stored form: {@code chunks} oldest first, the last one the newest. */
   @JsonCreator
   public RecentEventIds(
@@ -56,17 +64,20 @@ public final class RecentEventIds {
     this.older = stored.size() <= 1 ? List.of() : List.copyOf(stored.subList(0, stored.size() - 1));
     this.olderSize = sizeOf(older);
     this.newest = stored.isEmpty() ? NO_IDS : stored.get(stored.size() - 1).toArray(NO_IDS);
+    this.newestHashes = hashesOf(newest);
   }
 
-  private RecentEventIds(int capacity, List<Set<String>> older, int olderSize, String[] newest) {
+  private RecentEventIds(
+      int capacity, List<Set<String>> older, int olderSize, String[] newest, int[] newestHashes) {
     this.capacity = checked(capacity);
     this.older = older;
     this.olderSize = olderSize;
     this.newest = newest;
+    this.newestHashes = newestHashes;
   }
 
   public static RecentEventIds withCapacity(int capacity) {
-    return new RecentEventIds(capacity, List.of(), 0, NO_IDS);
+    return new RecentEventIds(capacity, List.of(), 0, NO_IDS, NO_HASHES);
   }
 
   @JsonProperty("capacity")
@@ -87,10 +98,8 @@ public final class RecentEventIds {
   }
 
   public boolean contains(String eventId) {
-    for (int i = newest.length - 1; i >= 0; i--) {
-      if (eventId.equals(newest[i])) {
-        return true;
-      }
+    if (newestIndexOf(eventId, eventId.hashCode()) >= 0) {
+      return true;
     }
     for (int i = older.size() - 1; i >= 0; i--) {
       if (older.get(i).contains(eventId)) {
@@ -109,24 +118,50 @@ public final class RecentEventIds {
    * The oldest chunks leave once the window holds more than its capacity without them.
    */
   public RecentEventIds add(String eventId) {
-    for (String id : newest) {
-      if (id.equals(eventId)) {
-        return this;
-      }
+    int hash = eventId.hashCode();
+    if (newestIndexOf(eventId, hash) >= 0) {
+      return this;
     }
     if (newest.length < CHUNK_SIZE) {
       String[] grown = Arrays.copyOf(newest, newest.length + 1);
       grown[newest.length] = eventId;
-      return trimmed(older, olderSize, grown);
+      int[] grownHashes = Arrays.copyOf(newestHashes, newestHashes.length + 1);
+      grownHashes[newestHashes.length] = hash;
+      return trimmed(older, olderSize, grown, grownHashes);
     }
     List<Set<String>> sealed = new ArrayList<>(older.size() + 1);
     sealed.addAll(older);
     sealed.add(Set.of(newest));
     return trimmed(
-        Collections.unmodifiableList(sealed), olderSize + newest.length, new String[] {eventId});
+        Collections.unmodifiableList(sealed),
+        olderSize + newest.length,
+        new String[] {eventId},
+        new int[] {hash});
   }
 
-  private RecentEventIds trimmed(List<Set<String>> older, int olderSize, String[] newest) {
+  /** Where {@code eventId}, whose hash code is {@code hash}, is in the newest chunk, or -1. */
+  private int newestIndexOf(String eventId, int hash) {
+    for (int i = newestHashes.length - 1; i >= 0; i--) {
+      if (newestHashes[i] == hash && eventId.equals(newest[i])) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static int[] hashesOf(String[] ids) {
+    if (ids.length == 0) {
+      return NO_HASHES;
+    }
+    int[] hashes = new int[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      hashes[i] = ids[i].hashCode();
+    }
+    return hashes;
+  }
+
+  private RecentEventIds trimmed(
+      List<Set<String>> older, int olderSize, String[] newest, int[] newestHashes) {
     int size = olderSize + newest.length;
     int leaving = 0;
     while (leaving < older.size() && size - older.get(leaving).size() >= capacity) {
@@ -134,10 +169,10 @@ public final class RecentEventIds {
       leaving++;
     }
     if (leaving == 0) {
-      return new RecentEventIds(capacity, older, olderSize, newest);
+      return new RecentEventIds(capacity, older, olderSize, newest, newestHashes);
     }
     List<Set<String>> kept = List.copyOf(older.subList(leaving, older.size()));
-    return new RecentEventIds(capacity, kept, size - newest.length, newest);
+    return new RecentEventIds(capacity, kept, size - newest.length, newest, newestHashes);
   }
 
   private static int checked(int capacity) {

@@ -159,4 +159,28 @@ class RecentEventIdsTest {
     assertTrue(read.contains("a"));
     assertEquals(written.add("b").chunks(), read.add("b").chunks());
   }
+
+  @Test
+  void idsWithTheSameHashCodeAreToldApart() {
+    // given ids that share a hash code ("Aa" and "BB" do, and so does every string built of them)
+    List<String> colliding = List.of("AaAa", "AaBB", "BBAa", "BBBB");
+    assertEquals(1, colliding.stream().map(String::hashCode).distinct().count());
+
+    // when the window holds only the first of them, in the newest chunk and then in an older one
+    RecentEventIds window = RecentEventIds.withCapacity(64).add("AaAa");
+
+    // then the others are not taken for it, and each is added as an id of its own
+    for (int round = 0; round < 2; round++) {
+      assertTrue(window.contains("AaAa"));
+      assertFalse(window.contains("AaBB"));
+      assertFalse(window.contains("BBBB"));
+      RecentEventIds more = window.add("BBAa").add("AaBB").add("BBBB");
+      assertEquals(window.size() + 3, more.size());
+      assertTrue(more.contains("BBBB"));
+      assertSame(more, more.add("AaBB"), "an id the newest chunk holds changes nothing");
+      for (int i = 0; i < 32; i++) {
+        window = window.add("filler-" + i);
+      }
+    }
+  }
 }
