@@ -124,6 +124,23 @@ public record UserEngagement(
    */
   public Recording record(
       List<BehaviouralEvent> events, Definitions definitions, Instant now, TraitLimits limits) {
+    return record(events, definitions, now, limits, null);
+  }
+
+  /**
+   * As above, when the caller already knows {@code knownNextChange}: what {@link #nextChange}
+   * answered for this very user under these very {@code definitions} ({@link Instant#MAX} for
+   * nothing), or null when it does not know. When that moment is after {@code now}, time alone
+   * changed no audience since they were last decided, and they are not searched for such a moment
+   * again: the search reads every audience's standing of a user who is seldom in the processor's
+   * cache.
+   */
+  public Recording record(
+      List<BehaviouralEvent> events,
+      Definitions definitions,
+      Instant now,
+      TraitLimits limits,
+      Instant knownNextChange) {
     ScoringModels models = definitions.models();
     List<EventRefusal> refused = new ArrayList<>(0);
     Audiences audienceDefinitions = definitions.audiences();
@@ -132,7 +149,9 @@ public record UserEngagement(
     boolean marking = now != null && !(watched.isEmpty() && watches.isEmpty());
     UserEngagement state = this;
     List<EngagementChange> changes = new ArrayList<>(events.size() + 2);
-    if (!audienceDefinitions.isEmpty() && now != null) {
+    if (!audienceDefinitions.isEmpty()
+        && now != null
+        && (knownNextChange == null || !knownNextChange.isAfter(now))) {
       state = state.catchUpAudiences(definitions, now, changes);
     }
     if (marking) {
@@ -609,7 +628,14 @@ public record UserEngagement(
 
   /** As {@link #wakeUpToRequest(ScoringModels, Instant)}, for audiences too. */
   public Optional<WakeUpScheduled> wakeUpToRequest(Definitions definitions, Instant now) {
-    Optional<Instant> next = nextChange(definitions, now);
+    return wakeUpFor(nextChange(definitions, now), now);
+  }
+
+  /**
+   * The wake-up to request at {@code now} for {@code next}, the moment {@link #nextChange} found
+   * for this user: none when the one already requested comes first.
+   */
+  public Optional<WakeUpScheduled> wakeUpFor(Optional<Instant> next, Instant now) {
     if (next.isEmpty()) {
       return Optional.empty();
     }

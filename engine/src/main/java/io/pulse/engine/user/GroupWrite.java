@@ -19,6 +19,9 @@ import java.util.Optional;
  * @param changes what to persist, in order
  * @param state the user after them
  * @param replies one per part, in the parts' order
+ * @param nextChange the first moment at which time alone may change {@code state} under the
+ *     definitions it was written under ({@link UserEngagement#nextChange}), {@link Instant#MAX} for
+ *     none: the next write of the same state may pass it on instead of searching again
  */
 record GroupWrite(
     List<EngagementChange> changes,
@@ -26,12 +29,14 @@ record GroupWrite(
     List<UserEntity.Recorded> replies,
     int accepted,
     int duplicates,
-    int transitions) {
+    int transitions,
+    Instant nextChange) {
 
   /**
    * Scores {@code parts} on top of {@code state}; {@code nowEpochMilli} is wall-clock time, like
    * the parts' deadlines set by the ingesting node (an operational timeout, not the domain clock
-   * {@code now} that scores events).
+   * {@code now} that scores events). {@code knownNextChange} is the {@link #nextChange} of the
+   * write that left {@code state} under the same {@code definitions}, or null.
    */
   static GroupWrite of(
       UserEngagement state,
@@ -39,7 +44,8 @@ record GroupWrite(
       Definitions definitions,
       TraitLimits traitLimits,
       Instant now,
-      long nowEpochMilli) {
+      long nowEpochMilli,
+      Instant knownNextChange) {
     UserEngagement after = state;
     List<EngagementChange> changes = new ArrayList<>();
     List<UserEntity.Recorded> replies = new ArrayList<>(parts.size());
@@ -51,7 +57,14 @@ record GroupWrite(
         replies.add(UserEntity.Recorded.expired(part.correlationId()));
         continue;
       }
-      Recording recording = after.record(part.events(), definitions, now, traitLimits);
+      // What was known of the state written before holds for the first part alone.
+      Recording recording =
+          after.record(
+              part.events(),
+              definitions,
+              now,
+              traitLimits,
+              after == state ? knownNextChange : null);
       changes.addAll(recording.changes());
       replies.add(
           new UserEntity.Recorded(
@@ -65,11 +78,14 @@ record GroupWrite(
       transitions += recording.transitionCount();
       after = recording.state();
     }
-    Optional<WakeUpScheduled> wakeUp = after.wakeUpToRequest(definitions, now);
+    Optional<Instant> next = after.nextChange(definitions, now);
+    Optional<WakeUpScheduled> wakeUp = after.wakeUpFor(next, now);
     if (wakeUp.isPresent()) {
+      // A requested wake-up changes no moment: the next change found above still holds.
       changes.add(wakeUp.get());
       after = after.apply(wakeUp.get());
     }
-    return new GroupWrite(changes, after, replies, accepted, duplicates, transitions);
+    return new GroupWrite(
+        changes, after, replies, accepted, duplicates, transitions, next.orElse(Instant.MAX));
   }
 }

@@ -212,6 +212,17 @@ public final class UserEntity
    */
   private Definitions currentUnder;
 
+  /**
+   * The state the last write of events left, the definitions it was written under, and the first
+   * moment time alone may change it ({@link GroupWrite#nextChange}); the next write of that very
+   * state under those very definitions starts from it. Kept by identity, so any other change of the
+   * state or the definitions leaves it unused.
+   */
+  private UserEngagement writtenState;
+
+  private Definitions writtenUnder;
+  private Instant writtenNextChange;
+
   private boolean recovered;
   private final UserRecoveries.Recovery recovery;
 
@@ -373,12 +384,16 @@ public final class UserEntity
             current,
             settings.traitLimits(),
             clock.instant(),
-            System.currentTimeMillis());
+            System.currentTimeMillis(),
+            state == writtenState && current == writtenUnder ? writtenNextChange : null);
     PartsRecorded reply = new PartsRecorded(command.entityId(), write.replies());
     if (write.changes().isEmpty()) {
       observer.recorded(0, write.duplicates(), 0, 0);
       return Effect().reply(command.replyTo(), reply);
     }
+    writtenState = write.state();
+    writtenUnder = current;
+    writtenNextChange = write.nextChange();
     expectApplying(write.changes(), write.state());
     inFlight.recording(command);
     return Effect()
