@@ -223,6 +223,17 @@ public final class UserEntity
   private Definitions writtenUnder;
   private Instant writtenNextChange;
 
+  /**
+   * For every command but a write of events, which may change the state: what writes knew of it
+   * goes, rather than keep an old state and old definitions reachable.
+   */
+  private void forgetWhatWritesKnew() {
+    currentUnder = null;
+    writtenState = null;
+    writtenUnder = null;
+    writtenNextChange = null;
+  }
+
   private boolean recovered;
   private final UserRecoveries.Recovery recovery;
 
@@ -412,7 +423,7 @@ public final class UserEntity
   }
 
   private Effect<EngagementChange, UserEngagement> onWakeUp(UserEngagement state, WakeUp command) {
-    currentUnder = null;
+    forgetWhatWritesKnew();
     if (!modelsLoaded.getAsBoolean()) {
       // Woken before this node knows the models: it would find nothing to do and the wake-up
       // would be spent. The scheduler keeps it and tries again.
@@ -427,7 +438,7 @@ public final class UserEntity
 
   private Effect<EngagementChange, UserEngagement> onAlignWatches(
       UserEngagement state, AlignWatches command) {
-    currentUnder = null;
+    forgetWhatWritesKnew();
     if (definitions.get().watches().revision() < command.revision()) {
       return Effect()
           .reply(
@@ -466,7 +477,7 @@ public final class UserEntity
 
   private Effect<EngagementChange, UserEngagement> onRescore(
       UserEngagement state, Rescore command) {
-    currentUnder = null;
+    forgetWhatWritesKnew();
     Definitions current = definitions.get();
     ScoringModel model = current.models().get(command.model()).orElse(null);
     return acknowledgeOnceCurrent(
@@ -479,7 +490,7 @@ public final class UserEntity
 
   private Effect<EngagementChange, UserEngagement> onForget(
       UserEngagement state, ForgetModel command) {
-    currentUnder = null;
+    forgetWhatWritesKnew();
     if (history.loading()) {
       return waitForHistory();
     }
@@ -495,7 +506,7 @@ public final class UserEntity
 
   private Effect<EngagementChange, UserEngagement> onHistoryLoaded(
       UserEngagement state, HistoryReplay.HistoryLoaded loaded) {
-    currentUnder = null;
+    forgetWhatWritesKnew();
     if (loaded.failure() != null) {
       history.retry(loaded.failure());
       return Effect().none();
@@ -516,7 +527,7 @@ public final class UserEntity
 
   private Effect<EngagementChange, UserEngagement> onPatchTraits(
       UserEngagement state, PatchTraits command) {
-    currentUnder = null;
+    forgetWhatWritesKnew();
     Definitions current = definitions.get();
     if (history.loading() || HistoryReplay.needed(state, current)) {
       return waitForHistory();
@@ -538,7 +549,7 @@ public final class UserEntity
 
   private Effect<EngagementChange, UserEngagement> onReevaluate(
       UserEngagement state, Reevaluate command) {
-    currentUnder = null;
+    forgetWhatWritesKnew();
     Definitions current = definitions.get();
     Audience audience = current.audiences().get(command.audience()).orElse(null);
     return acknowledgeOnceCurrent(
@@ -572,7 +583,7 @@ public final class UserEntity
 
   private Effect<EngagementChange, UserEngagement> onForgetAudience(
       UserEngagement state, ForgetAudience command) {
-    currentUnder = null;
+    forgetWhatWritesKnew();
     if (history.loading()) {
       return waitForHistory();
     }

@@ -182,5 +182,12 @@ class RecentEventIdsTest {
         window = window.add("filler-" + i);
       }
     }
+
+    // and so does a window read from its stored form
+    RecentEventIds read = new RecentEventIds(64, List.of(Set.of("AaAa", "BBBB")));
+    assertFalse(read.contains("AaBB"));
+    assertTrue(read.contains("BBBB"));
+    assertSame(read, read.add("BBBB"));
+    assertEquals(3, read.add("BBAa").size());
   }
 }

@@ -84,6 +84,7 @@ class GroupWriteTest {
     int passedOn = 0;
     int onTheMoment = 0;
     int timeTransitions = 0;
+    int timeTransitionsOnTheMoment = 0;
     long sequence = 0;
 
     for (int write = 0; write < 3_000; write++) {
@@ -129,13 +130,12 @@ class GroupWriteTest {
           fromSearch.state().nextChange(DEFINITIONS, now).orElse(Instant.MAX),
           fromKnown.nextChange(),
           "the moment passed on is the next change of the state written");
-      timeTransitions +=
-          (int)
-              fromKnown.changes().stream()
-                  .filter(AudienceTransition.class::isInstance)
-                  .map(AudienceTransition.class::cast)
-                  .filter(transition -> transition.cause() == TransitionCause.TIME)
-                  .count();
+      for (AudienceTransition transition : timeTransitions(fromKnown)) {
+        timeTransitions++;
+        if (transition.at().equals(known)) {
+          timeTransitionsOnTheMoment++;
+        }
+      }
       passing = fromKnown.state();
       searching = fromSearch.state();
       known = fromKnown.nextChange();
@@ -145,6 +145,18 @@ class GroupWriteTest {
     assertTrue(passedOn > 500, "writes that started from a moment still ahead: " + passedOn);
     assertTrue(onTheMoment > 50, "writes exactly at the moment passed on: " + onTheMoment);
     assertTrue(timeTransitions > 100, "transitions made by time alone: " + timeTransitions);
+    assertTrue(
+        timeTransitionsOnTheMoment > 10,
+        "transitions made by time alone at the very moment passed on: "
+            + timeTransitionsOnTheMoment);
+  }
+
+  private static List<AudienceTransition> timeTransitions(GroupWrite write) {
+    return write.changes().stream()
+        .filter(AudienceTransition.class::isInstance)
+        .map(AudienceTransition.class::cast)
+        .filter(transition -> transition.cause() == TransitionCause.TIME)
+        .toList();
   }
 
   private static EventMatch type(String type) {
