@@ -430,6 +430,22 @@ class SerializationTest {
     verify(waited.state());
     assertJournalRoundTrip(waited.state(), "user-state");
     assertJournalRoundTrip(cart.state(), "user-state");
+    // and a state read back goes on as the one written: its standings change as a user's do
+    UserEngagement readBack =
+        (UserEngagement)
+            ((JournalSerializer) serializerOf(waited.state()))
+                .fromBinary(serialization.serialize(waited.state()).get(), "user-state");
+    AudienceTransition leaving =
+        new AudienceTransition(
+            "u:audience:every-kind:9",
+            "u",
+            "every-kind",
+            "member",
+            null,
+            T0,
+            TransitionCause.TIME,
+            1);
+    assertEquals(waited.state().audiences().apply(leaving), readBack.audiences().apply(leaving));
 
     // the registry's journal and protocol
     assertJournalRoundTrip(

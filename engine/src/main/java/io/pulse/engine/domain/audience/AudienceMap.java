@@ -3,6 +3,7 @@ package io.pulse.engine.domain.audience;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,6 +26,7 @@ final class AudienceMap extends AbstractMap<String, Audience> {
   // Derived from byId alone: computing them twice in a race gives equal lists.
   private volatile List<Audience> ordered;
   private volatile List<Behaviour> behaviours;
+  private volatile Map<String, Integer> positions;
 
   AudienceMap(Map<String, Audience> byId) {
     this.byId = Collections.unmodifiableMap(new TreeMap<>(byId));
@@ -66,6 +68,25 @@ final class AudienceMap extends AbstractMap<String, Audience> {
       ordered = held;
     }
     return held;
+  }
+
+  /** Where audience {@code id} is in {@link #ordered()}, or -1 when there is no such audience. */
+  int position(String id) {
+    if (id == null) {
+      return -1;
+    }
+    Map<String, Integer> held = positions;
+    if (held == null) {
+      List<Audience> order = ordered();
+      Map<String, Integer> byPosition = new HashMap<>();
+      for (int i = 0; i < order.size(); i++) {
+        byPosition.put(order.get(i).id(), i);
+      }
+      held = Map.copyOf(byPosition);
+      positions = held;
+    }
+    Integer position = held.get(id);
+    return position == null ? -1 : position;
   }
 
   /** The conditions that remember behaviour, audience by audience, each in slot order. */

@@ -66,6 +66,11 @@ public record Audiences(Map<String, Audience> byId) {
     return ((AudienceMap) byId).ordered();
   }
 
+  /** Where audience {@code id} is in {@link #ordered()}, or -1 when there is no such audience. */
+  int position(String id) {
+    return ((AudienceMap) byId).position(id);
+  }
+
   /** The conditions that remember behaviour, audience by audience. */
   List<AudienceMap.Behaviour> behaviours() {
     return ((AudienceMap) byId).behaviours();

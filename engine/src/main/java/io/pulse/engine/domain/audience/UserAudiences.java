@@ -11,7 +11,6 @@ import io.pulse.engine.domain.TransitionCause;
 import io.pulse.engine.domain.profile.Traits;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,10 +23,15 @@ import java.util.function.Predicate;
  */
 public record UserAudiences(Instant asOf, Map<String, AudienceStanding> standings) {
 
-  public static final UserAudiences NONE = new UserAudiences(null, Map.of());
+  public static final UserAudiences NONE = new UserAudiences(null, AudienceStandings.EMPTY);
 
   public UserAudiences {
-    standings = standings == null ? Map.of() : Map.copyOf(standings);
+    standings = standings == null ? AudienceStandings.EMPTY : AudienceStandings.copyOf(standings);
+  }
+
+  /** The standings as the constructor keeps them, which a change copies in part. */
+  private AudienceStandings held() {
+    return (AudienceStandings) standings;
   }
 
   /** The audiences the user is a member of, by id. */
@@ -97,13 +101,13 @@ public record UserAudiences(Instant asOf, Map<String, AudienceStanding> standing
     if (hits.isEmpty()) {
       return decidedAt == null ? this : at(decidedAt);
     }
-    Map<String, AudienceStanding> next = new HashMap<>(standings);
+    AudienceStandings next = held();
     for (AudienceHit hit : hits) {
       AudienceStanding held = next.get(hit.audience());
       if (held == null || held.version() < hit.version()) {
         held = AudienceStanding.fresh(hit.audience(), hit.version());
       }
-      next.put(hit.audience(), held.with(hit, eventAt));
+      next = next.with(hit.audience(), held.with(hit, eventAt));
     }
     return new UserAudiences(later(asOf, decidedAt), next);
   }
@@ -121,17 +125,26 @@ public record UserAudiences(Instant asOf, Map<String, AudienceStanding> standing
       return new Round(this, new ArrayList<>(0));
     }
     // Copied only when a standing changes: most events change none.
-    Map<String, AudienceStanding> next = null;
+    AudienceStandings next = held();
     List<EngagementChange> changes = new ArrayList<>(0);
-    Map<String, Boolean> decided = new HashMap<>();
+    List<Audience> ordered = audiences.ordered();
+    // An audience referred to is decided before the ones that refer to it; the others count as
+    // not held yet.
+    boolean[] decided = new boolean[ordered.size()];
     StandingFacts standingFacts =
-        new StandingFacts(facts, id -> Boolean.TRUE.equals(decided.get(id)));
-    for (Audience audience : audiences.ordered()) {
+        new StandingFacts(
+            facts,
+            id -> {
+              int position = audiences.position(id);
+              return position >= 0 && decided[position];
+            });
+    for (int position = 0; position < ordered.size(); position++) {
+      Audience audience = ordered.get(position);
       AudienceStanding held = standings.get(audience.id());
       AudienceStanding standing =
           held == null ? AudienceStanding.fresh(audience.id(), audience.version()) : held;
       boolean member = audience.condition().test(standingFacts.of(standing), at);
-      decided.put(audience.id(), member);
+      decided[position] = member;
       if (member != standing.member()) {
         AudienceTransition transition =
             new AudienceTransition(
@@ -147,13 +160,10 @@ public record UserAudiences(Instant asOf, Map<String, AudienceStanding> standing
         standing = standing.follow(transition);
       }
       if (standing != held) {
-        if (next == null) {
-          next = new HashMap<>(standings);
-        }
-        next.put(audience.id(), standing);
+        next = next.with(audience.id(), standing);
       }
     }
-    return new Round(new UserAudiences(later(asOf, at), next == null ? standings : next), changes);
+    return new Round(new UserAudiences(later(asOf, at), next), changes);
   }
 
   /**
@@ -276,25 +286,22 @@ public record UserAudiences(Instant asOf, Map<String, AudienceStanding> standing
   }
 
   public UserAudiences apply(AudienceTransition transition) {
-    Map<String, AudienceStanding> next = new HashMap<>(standings);
-    AudienceStanding held = next.get(transition.audience());
+    AudienceStanding held = standings.get(transition.audience());
     if (held == null) {
       held = AudienceStanding.fresh(transition.audience(), transition.audienceVersion());
     }
-    next.put(transition.audience(), held.follow(transition));
-    return new UserAudiences(later(asOf, transition.at()), next);
+    return new UserAudiences(
+        later(asOf, transition.at()), held().with(transition.audience(), held.follow(transition)));
   }
 
   public UserAudiences apply(AudienceReevaluated reevaluated) {
-    Map<String, AudienceStanding> next = new HashMap<>(standings);
-    next.put(reevaluated.standing().audience(), reevaluated.standing());
-    return new UserAudiences(later(asOf, reevaluated.at()), next);
+    AudienceStanding standing = reevaluated.standing();
+    return new UserAudiences(
+        later(asOf, reevaluated.at()), held().with(standing.audience(), standing));
   }
 
   public UserAudiences apply(AudienceForgotten forgotten) {
-    Map<String, AudienceStanding> next = new HashMap<>(standings);
-    next.remove(forgotten.audience());
-    return new UserAudiences(later(asOf, forgotten.at()), next);
+    return new UserAudiences(later(asOf, forgotten.at()), held().without(forgotten.audience()));
   }
 
   /** The same audiences, decided as of {@code at} if that is later. */
