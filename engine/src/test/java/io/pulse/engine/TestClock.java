@@ -1,4 +1,4 @@
-package io.pulse.engine.promotion;
+package io.pulse.engine;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,20 +7,23 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock the tests move by hand, so that validity and expiry need no waiting. */
-final class TestClock extends Clock {
+/**
+ * A clock the tests move by hand, so that validity, expiry, decay and time in an audience need no
+ * waiting.
+ */
+public final class TestClock extends Clock {
 
   private final AtomicReference<Instant> now;
 
-  TestClock(Instant start) {
+  public TestClock(Instant start) {
     this.now = new AtomicReference<>(start);
   }
 
-  void advance(Duration by) {
+  public void advance(Duration by) {
     now.updateAndGet(at -> at.plus(by));
   }
 
-  void set(Instant at) {
+  public void set(Instant at) {
     now.set(at);
   }
 

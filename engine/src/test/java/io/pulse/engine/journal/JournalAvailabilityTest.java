@@ -8,11 +8,9 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import java.time.Clock;
+import io.pulse.engine.TestClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,7 +23,7 @@ class JournalAvailabilityTest {
 
   private static final Instant START = Instant.parse("2026-12-01T10:00:00Z");
 
-  private final MovableClock clock = new MovableClock(START);
+  private final TestClock clock = new TestClock(START);
   private final JournalAvailability availability = new JournalAvailability(clock);
   private final ListAppender<ILoggingEvent> log = new ListAppender<>();
   private final Logger logger = (Logger) LoggerFactory.getLogger(JournalAvailability.class);
@@ -141,34 +139,5 @@ class JournalAvailabilityTest {
     availability.suspect();
 
     assertEquals(List.of("now"), checks);
-  }
-
-  /** A clock the test moves by hand. */
-  private static final class MovableClock extends Clock {
-
-    private Instant now;
-
-    MovableClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pulse.engine.EngineTestConfig;
+import io.pulse.engine.TestClock;
 import io.pulse.engine.domain.BehaviouralEvent;
 import io.pulse.engine.domain.Channel;
 import io.pulse.engine.domain.SegmentTransition;

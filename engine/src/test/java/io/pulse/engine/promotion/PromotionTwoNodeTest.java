@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pulse.engine.EngineTestConfig;
+import io.pulse.engine.TestClock;
 import io.pulse.engine.domain.SegmentTransition;
 import io.pulse.engine.domain.TransitionCause;
 import io.pulse.engine.domain.promotion.Budget;

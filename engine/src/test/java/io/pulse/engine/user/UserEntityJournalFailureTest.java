@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.pulse.engine.EngineTestConfig;
+import io.pulse.engine.TestClock;
 import io.pulse.engine.domain.BehaviouralEvent;
 import io.pulse.engine.domain.Channel;
 import io.pulse.engine.domain.Definitions;
@@ -15,11 +16,8 @@ import io.pulse.engine.domain.ScoringModel;
 import io.pulse.engine.domain.ScoringModels;
 import io.pulse.engine.domain.UserEngagement;
 import io.pulse.engine.journal.JournalAvailability;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +56,7 @@ class UserEntityJournalFailureTest {
   private static ActorTestKit testKit;
   private static PersistenceTestKit journal;
 
-  private final MovableClock clock = new MovableClock(T0.plusSeconds(3600));
+  private final TestClock clock = new TestClock(T0.plusSeconds(3600));
   private final ListAppender<ILoggingEvent> log = new ListAppender<>();
   private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
 
@@ -321,34 +319,5 @@ class UserEntityJournalFailureTest {
 
     assertEquals(List.of(UserEntity.Recorded.expired(4)), answer.parts());
     testKit.createTestProbe().expectTerminated(entity, Duration.ofSeconds(5));
-  }
-
-  /** A clock the test moves by hand. */
-  private static final class MovableClock extends Clock {
-
-    private volatile Instant now;
-
-    MovableClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }

@@ -3,6 +3,7 @@ package io.pulse.engine.user;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.pulse.engine.EngineTestConfig;
+import io.pulse.engine.TestClock;
 import io.pulse.engine.domain.AudienceTransition;
 import io.pulse.engine.domain.BehaviouralEvent;
 import io.pulse.engine.domain.Channel;
@@ -18,13 +19,9 @@ import io.pulse.engine.domain.audience.AudienceCondition.TraitOperator;
 import io.pulse.engine.domain.audience.Audiences;
 import io.pulse.engine.domain.audience.RelativeTime;
 import io.pulse.engine.domain.profile.Traits;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
@@ -74,7 +71,7 @@ class UserEntityNextChangeTest {
   @Test
   void aMomentThatAChangeOfTraitsBroughtIsReachedByTheNextWriteOfEvents() {
     // given a user whose first event leaves no moment for time alone in the audience
-    HandClock clock = new HandClock(T0);
+    TestClock clock = new TestClock(T0);
     EventSourcedBehaviorTestKit<UserEntity.Command, EngagementChange, UserEngagement> entity =
         EventSourcedBehaviorTestKit.create(
             testKit.system(),
@@ -117,33 +114,5 @@ class UserEntityNextChangeTest {
                 new UserEntity.RecordParts(
                     "user", List.of(new UserEntity.Part(1, List.of(event))), replyTo))
         .events();
-  }
-
-  /** A clock the test sets by hand. */
-  private static final class HandClock extends Clock {
-    private final AtomicReference<Instant> now;
-
-    HandClock(Instant start) {
-      this.now = new AtomicReference<>(start);
-    }
-
-    void set(Instant at) {
-      now.set(at);
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }
