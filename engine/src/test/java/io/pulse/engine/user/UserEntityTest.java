@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pulse.engine.EngineTestConfig;
+import io.pulse.engine.TestClock;
 import io.pulse.engine.domain.AudienceTransition;
 import io.pulse.engine.domain.BehaviouralEvent;
 import io.pulse.engine.domain.Channel;
@@ -20,7 +21,11 @@ import io.pulse.engine.domain.TransitionCause;
 import io.pulse.engine.domain.UserEngagement;
 import io.pulse.engine.domain.WakeUpScheduled;
 import io.pulse.engine.domain.WatchesAligned;
+import io.pulse.engine.domain.audience.Audience;
+import io.pulse.engine.domain.audience.AudienceCondition;
+import io.pulse.engine.domain.audience.AudienceCondition.TraitOperator;
 import io.pulse.engine.domain.audience.Audiences;
+import io.pulse.engine.domain.audience.RelativeTime;
 import io.pulse.engine.domain.profile.Traits;
 import io.pulse.engine.domain.watch.CampaignWatch;
 import io.pulse.engine.domain.watch.DateWatch;
@@ -413,6 +418,59 @@ class UserEntityTest {
         Instant.parse("2027-03-02T09:00:00Z"),
         assertInstanceOf(WakeUpScheduled.class, woken.events().get(1)).dueAt(),
         "next year's, asked for at once");
+  }
+
+  @Test
+  void aMomentThatAChangeOfTraitsBroughtIsReachedByTheNextWriteOfEvents() {
+    // given a user whose first event leaves no moment for time alone in its one audience: users
+    // whose trial ended more than a second ago
+    Definitions trials =
+        new Definitions(
+            MODELS,
+            Audiences.of(
+                Audience.of(
+                    "trial-ended",
+                    "Trial ended",
+                    new AudienceCondition.TraitTest(
+                        "trialEnds",
+                        TraitOperator.BEFORE,
+                        null,
+                        RelativeTime.parse("-PT1S").orElseThrow()))));
+    TestClock clock = new TestClock(T0);
+    EventSourcedBehaviorTestKit<UserEntity.Command, EngagementChange, UserEngagement> kit =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(),
+            UserEntity.create(
+                UserEntity.entityId(TENANT, "trial"),
+                TenantModels.fixed(() -> trials),
+                SETTINGS,
+                UserEntityObserver.NONE,
+                clock));
+    record(kit, 1, List.of(pageViewAt("t-1", T0)));
+
+    // when a change of traits brings one, two seconds ahead, and an event comes after it
+    clock.set(T0.plusSeconds(1));
+    kit.<StatusReply<Traits>>runCommand(
+        replyTo ->
+            new UserEntity.PatchTraits(Map.of("trialEnds", T0.plusSeconds(2).toString()), replyTo));
+    clock.set(T0.plusSeconds(10));
+    List<EngagementChange> written =
+        record(kit, 2, List.of(pageViewAt("t-2", T0.plusSeconds(10)))).events();
+
+    // then the user entered when the moment came, by time, not at the event: the write did not
+    // start from the moment the first write found for the user before its traits changed
+    List<AudienceTransition> entered =
+        written.stream()
+            .filter(AudienceTransition.class::isInstance)
+            .map(AudienceTransition.class::cast)
+            .toList();
+    assertEquals(1, entered.size(), written.toString());
+    assertEquals(TransitionCause.TIME, entered.get(0).cause());
+    assertEquals(T0.plusSeconds(3).plusMillis(1), entered.get(0).at());
+  }
+
+  private static BehaviouralEvent pageViewAt(String eventId, Instant at) {
+    return new BehaviouralEvent(eventId, "trial", "page_view", Channel.WEB, at, Map.of());
   }
 
   @Test
