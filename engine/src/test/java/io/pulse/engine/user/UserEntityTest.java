@@ -90,6 +90,20 @@ class UserEntityTest {
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
   }
 
+  /** A user scored under {@code definitions}, on {@code clock}. */
+  private static EventSourcedBehaviorTestKit<UserEntity.Command, EngagementChange, UserEngagement>
+      entityKit(String entityId, Definitions definitions, Clock clock) {
+    return EventSourcedBehaviorTestKit.create(
+        testKit.system(),
+        UserEntity.create(
+            entityId,
+            TenantModels.fixed(() -> definitions),
+            SETTINGS,
+            UserEntityObserver.NONE,
+            clock),
+        EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
+  }
+
   private static BehaviouralEvent event(String eventId, String type, Channel channel, int minute) {
     return event(USER, eventId, type, channel, minute, Map.of());
   }
@@ -395,15 +409,7 @@ class UserEntityTest {
     Instant moment = Instant.parse("2026-03-02T09:00:00Z");
     Clock behind = Clock.fixed(moment.minusMillis(40), ZoneOffset.UTC);
     EventSourcedBehaviorTestKit<UserEntity.Command, EngagementChange, UserEngagement> kit =
-        EventSourcedBehaviorTestKit.create(
-            testKit.system(),
-            UserEntity.create(
-                UserEntity.entityId(TENANT, "skewed"),
-                TenantModels.fixed(() -> birthdays),
-                SETTINGS,
-                UserEntityObserver.NONE,
-                behind),
-            EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
+        entityKit(UserEntity.entityId(TENANT, "skewed"), birthdays, behind);
     kit.<StatusReply<Traits>>runCommand(
         replyTo -> new UserEntity.PatchTraits(Map.of("birthday", "1990-03-02"), replyTo));
     assertEquals(moment, kit.getState().scheduledWakeUp());
@@ -438,14 +444,7 @@ class UserEntityTest {
                         RelativeTime.parse("-PT1S").orElseThrow()))));
     TestClock clock = new TestClock(T0);
     EventSourcedBehaviorTestKit<UserEntity.Command, EngagementChange, UserEngagement> kit =
-        EventSourcedBehaviorTestKit.create(
-            testKit.system(),
-            UserEntity.create(
-                UserEntity.entityId(TENANT, "trial"),
-                TenantModels.fixed(() -> trials),
-                SETTINGS,
-                UserEntityObserver.NONE,
-                clock));
+        entityKit(UserEntity.entityId(TENANT, "trial"), trials, clock);
     record(kit, 1, List.of(pageViewAt("t-1", T0)));
 
     // when a change of traits brings one, two seconds ahead, and an event comes after it
