@@ -33,7 +33,7 @@ class SchemaMigrationIT {
   private static final String README_MIGRATE = "java -jar api/target/pulse.jar migrate";
 
   /** Every migration of this release, applied in order to an empty database. */
-  private static final List<String> ALL_VERSIONS = List.of("1", "2", "3");
+  private static final List<String> ALL_VERSIONS = List.of("1", "2", "3", "4");
 
   private static final String APPLIED_ON_EMPTY =
       "schema version "

@@ -217,6 +217,27 @@ class SchemaMigrationsTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(DatabaseKind.class)
+  void fromVersionFourATagRowIsWrittenWithoutLookingUpItsEventAndStaysUniquePerEventAndTag(
+      DatabaseKind kind) throws SQLException {
+    try (TestDatabase database = TestDatabase.createEmpty(kind)) {
+      SchemaMigrations.migrateTo(database.settings(), "3");
+      insertJournalRow(database);
+      execute(
+          database,
+          "INSERT INTO event_tag (event_id, tag) SELECT ordering, 'transition' FROM event_journal");
+      assertThrows(SQLException.class, () -> insertTag(database, 424242, "transition"));
+
+      SchemaMigrations.migrate(database.settings());
+
+      insertTag(database, 424242, "transition");
+      assertThrows(SQLException.class, () -> insertTag(database, 424242, "transition"));
+      assertEquals(1, JournalTables.number(database, "SELECT count(*) FROM event_journal"));
+      assertEquals(2, JournalTables.number(database, "SELECT count(*) FROM event_tag"));
+    }
+  }
+
   @Test
   void nodesMigratingAnEmptyPostgresDatabaseTogetherApplyEachMigrationOnce() throws Exception {
     try (PostgresTestDatabase database = PostgresTestDatabase.createEmpty()) {
@@ -380,6 +401,17 @@ class SchemaMigrationsTest {
                     + " write_timestamp, adapter_manifest, event_ser_id, event_ser_manifest,"
                     + " event_payload) VALUES ('Tally|kept', 1, FALSE, 'test', 0, '', 1, '', ?)")) {
       insert.setBytes(1, new byte[] {1});
+      insert.executeUpdate();
+    }
+  }
+
+  private static void insertTag(TestDatabase database, long eventId, String tag)
+      throws SQLException {
+    try (Connection connection = JournalTables.connect(database);
+        PreparedStatement insert =
+            connection.prepareStatement("INSERT INTO event_tag (event_id, tag) VALUES (?, ?)")) {
+      insert.setLong(1, eventId);
+      insert.setString(2, tag);
       insert.executeUpdate();
     }
   }
