@@ -3,6 +3,7 @@ package io.pulse.persistence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
@@ -227,14 +228,54 @@ class SchemaMigrationsTest {
       execute(
           database,
           "INSERT INTO event_tag (event_id, tag) SELECT ordering, 'transition' FROM event_journal");
-      assertThrows(SQLException.class, () -> insertTag(database, 424242, "transition"));
+      SQLException withoutItsEvent =
+          assertThrows(SQLException.class, () -> insertTag(database, 424242, "transition"));
+      assertEquals(
+          kind == DatabaseKind.H2 ? "23506" : "23503",
+          withoutItsEvent.getSQLState(),
+          "a foreign key violation");
 
-      SchemaMigrations.migrate(database.settings());
+      SchemaMigrations.Outcome outcome = SchemaMigrations.migrateTo(database.settings(), "4");
 
+      assertEquals("4", outcome.version());
       insertTag(database, 424242, "transition");
-      assertThrows(SQLException.class, () -> insertTag(database, 424242, "transition"));
+      SQLException twice =
+          assertThrows(SQLException.class, () -> insertTag(database, 424242, "transition"));
+      assertEquals("23505", twice.getSQLState(), "a unique key violation");
       assertEquals(1, JournalTables.number(database, "SELECT count(*) FROM event_journal"));
       assertEquals(2, JournalTables.number(database, "SELECT count(*) FROM event_tag"));
+    }
+  }
+
+  @Test
+  void versionFourGivesUpInsteadOfQueueingTheJournalBehindALongTransaction() throws Exception {
+    try (PostgresTestDatabase database = PostgresTestDatabase.createEmpty()) {
+      SchemaMigrations.migrateTo(database.settings(), "3");
+      insertJournalRow(database);
+      try (Connection report = JournalTables.connect(database)) {
+        report.setAutoCommit(false);
+        try (Statement read = report.createStatement()) {
+          read.executeQuery("SELECT count(*) FROM event_journal").close();
+        }
+
+        long started = System.nanoTime();
+        // Without the lock timeout the migration would wait as long as the transaction lasts.
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(30),
+            () ->
+                assertThrows(
+                    SchemaMigrationException.class,
+                    () -> SchemaMigrations.migrateTo(database.settings(), "4")));
+        Duration waited = Duration.ofNanos(System.nanoTime() - started);
+
+        assertTrue(waited.compareTo(Duration.ofSeconds(4)) > 0, "gave up after " + waited);
+        assertTrue(waited.compareTo(Duration.ofSeconds(30)) < 0, "gave up after " + waited);
+        assertThrows(SQLException.class, () -> insertTag(database, 424242, "transition"));
+        report.rollback();
+      }
+
+      assertEquals("4", SchemaMigrations.migrateTo(database.settings(), "4").version());
+      insertTag(database, 424242, "transition");
     }
   }
 
