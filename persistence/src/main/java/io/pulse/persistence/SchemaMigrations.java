@@ -26,7 +26,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  * Brings the journal database to this release's schema version with Flyway, from the migrations in
  * {@link DatabaseKind#migrationFolder()}, or checks that it is there. Flyway holds its lock (an
  * advisory lock on PostgreSQL) while it creates its history and applies migrations, so nodes that
- * start together apply each migration once.
+ * start together apply each migration once; on PostgreSQL one of them applies all that are pending,
+ * in one transaction.
  */
 public final class SchemaMigrations {
 
@@ -200,6 +201,10 @@ public final class SchemaMigrations {
         .table(HISTORY_TABLE)
         .baselineVersion("1")
         .baselineDescription(BASELINE_DESCRIPTION)
+        // On PostgreSQL, whose DDL is transactional, the pending versions are applied together,
+        // in one transaction under one lock: nodes starting together never share the versions
+        // between them, and a start killed while migrating leaves none of them half applied.
+        .group(settings.kind() == DatabaseKind.POSTGRES)
         // The DDL has no placeholders; a literal ${...} in a later migration stays literal.
         .placeholderReplacement(false)
         .cleanDisabled(true);

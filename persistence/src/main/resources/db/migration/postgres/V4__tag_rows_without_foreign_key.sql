@@ -7,8 +7,8 @@
 --
 -- Dropping the key rewrites nothing but locks both tables exclusively, so it waits for every
 -- open transaction on the journal while new ones queue behind it. It gives up after 5 s instead:
--- the migration then fails, changes nothing, and can be run again (SET LOCAL ends with this
--- version's transaction).
+-- the migration then fails, changes nothing, and can be run again (SET LOCAL lasts until the
+-- transaction that applies the pending versions ends).
 
 SET LOCAL lock_timeout = '5s';
 
