@@ -29,12 +29,15 @@ final class FixtureReadme {
 
         ## Files
 
-        - `fixture.json`: the clock instant of the answers (`clock`), the commit, the generating
-          node's settings (snapshot intervals: `pulse.user.snapshot-every` and the others), the
-          users, the journal's highest `ordering`, the webhook subscriptions and how far they
-          had delivered, and every table with its columns, primary key and row count.
-        - `tables/<table>.jsonl`: every row of every table of the schema, one JSON object per
-          line, every column under its lower-case name, binary columns in base64, in
+        - `fixture.json`: the clock instant of the answers (`clock`), the commit, the schema
+          version the release's migrations reached (`schemaVersion`; absent in fixtures of
+          releases before migrations, which had version 1's tables), the generating node's
+          settings (snapshot intervals: `pulse.user.snapshot-every` and the others), the users,
+          the journal's highest `ordering`, the webhook subscriptions and how far they had
+          delivered, and every table with its columns, primary key and row count.
+        - `tables/<table>.jsonl`: every row of every table of the schema but the migrations'
+          history (a database loaded with the fixture is first migrated to `schemaVersion`, and
+          keeps its own), one JSON object per line, every column under its lower-case name, binary columns in base64, in
           primary-key order.
         - `expected/index.json`: each recorded request path and the file of its answer;
           `expected/**.json`: the answers (`200`, JSON) at the fixture's clock instant.
@@ -56,13 +59,13 @@ final class FixtureReadme {
         regenerate an old one). From the repository root, on the release's commit:
 
         ```sh
-        mvn -B -q -o -pl api -am test-compile dependency:build-classpath \\
+        mvn -B -q -pl api -am test-compile dependency:build-classpath \\
           -Dmdep.outputFile=target/test.classpath
         java -Xmx512m -cp "api/target/test-classes:api/target/classes:$(cat api/target/test.classpath)" \\
           io.pulse.api.upgrade.ReleaseFixtureWriter api/src/test/resources/fixtures/release-%s
         ```
 
-        It takes about two minutes (it waits for re-scoring, wake-ups and deliveries at each
+        It takes about five minutes (it waits for re-scoring, wake-ups and deliveries at each
         step), needs no PostgreSQL, and replaces the directory. From run to run, voucher codes,
         subscription ids and secrets, the generated event id, writer ids and wall-clock columns
         (`write_timestamp`, `created`, `last_updated`) differ, and so do journal orderings, since

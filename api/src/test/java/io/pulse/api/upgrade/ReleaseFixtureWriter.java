@@ -14,6 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -37,6 +40,8 @@ public final class ReleaseFixtureWriter {
 
   static final String RELEASE = "0.1.0";
 
+  private static final String SCHEMA_HISTORY = "pulse_schema_history";
+
   /**
    * Settings of the generating node. Low snapshot intervals, so that users, campaigns and
    * subscriptions have snapshots; quicker read side, wake-ups and commits, so that it waits less.
@@ -48,6 +53,9 @@ public final class ReleaseFixtureWriter {
           "pulse.webhooks.snapshot-every", 3,
           "pulse.wake-ups.resolution", "200ms",
           "pulse.webhooks.commit-interval", "200ms",
+          // The receiver the subscriptions point at listens on loopback, which webhooks may not
+          // reach unless allowed.
+          "pulse.webhooks.allowed-networks", "127.0.0.1/32",
           "jdbc-read-journal.refresh-interval", "50ms",
           "jdbc-read-journal.journal-sequence-retrieval.query-delay", "50ms");
 
@@ -119,6 +127,7 @@ public final class ReleaseFixtureWriter {
     List<FixtureTables.Dumped> dumped = new ArrayList<>();
     Path staging = Files.createTempDirectory("pulse-fixture-");
     FixtureWorkload workload;
+    String schemaVersion;
     try (H2TestDatabase database = H2TestDatabase.create();
         FixtureWebhookReceiver receiver = new FixtureWebhookReceiver();
         Connection connection = connect(database.settings())) {
@@ -132,18 +141,22 @@ public final class ReleaseFixtureWriter {
         server.stop();
       }
       Map<String, FixtureTables.Table> tables = FixtureTables.tables(connection);
-      if (!tables.keySet().equals(new TreeSet<>(FixtureTables.TABLES))) {
+      // The history is the database's record of its own migrations: a database the fixture is
+      // loaded into gets its own, by migrating to the version recorded here.
+      tables.remove(SCHEMA_HISTORY);
+      if (!tables.keySet().containsAll(FixtureTables.TABLES)) {
         throw new IllegalStateException(
             "the schema has tables "
                 + tables.keySet()
-                + ", the fixture knows "
+                + ", without all of those of version 1: "
                 + FixtureTables.TABLES);
       }
-      for (String name : FixtureTables.TABLES) {
+      for (String name : inLoadingOrder(tables.keySet())) {
         dumped.add(
             FixtureTables.dump(
                 connection, tables.get(name), staging.resolve("tables/" + name + ".jsonl")));
       }
+      schemaVersion = schemaVersion(connection);
     }
 
     Coverage coverage = Coverage.of(staging, answers, workload);
@@ -169,7 +182,8 @@ public final class ReleaseFixtureWriter {
     description.put("commit", commit);
     description.put("workingTreeClean", clean);
     description.put("generator", ReleaseFixtureWriter.class.getName());
-    description.put("database", "embedded H2, schema from db/h2/schema.sql of this commit");
+    description.put("database", "embedded H2, created by this commit's schema migrations");
+    description.put("schemaVersion", schemaVersion);
     description.put("clock", FixtureWorkload.END.toString());
     description.put("clockStart", FixtureWorkload.START.toString());
     description.put("tenant", "default");
@@ -211,6 +225,31 @@ public final class ReleaseFixtureWriter {
       subscriptions.add(described);
     }
     return subscriptions;
+  }
+
+  /**
+   * Version 1's tables in their order (a journal row before its tags), then the tables later
+   * versions added, by name.
+   */
+  private static List<String> inLoadingOrder(Set<String> tables) {
+    List<String> ordered = new ArrayList<>(FixtureTables.TABLES);
+    tables.stream().filter(name -> !ordered.contains(name)).sorted().forEach(ordered::add);
+    return ordered;
+  }
+
+  /** The newest version the database's migrations applied. */
+  private static String schemaVersion(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet result =
+            statement.executeQuery(
+                "SELECT version FROM "
+                    + SCHEMA_HISTORY
+                    + " WHERE success AND version IS NOT NULL ORDER BY installed_rank DESC")) {
+      if (!result.next()) {
+        throw new IllegalStateException("the database has no applied schema version");
+      }
+      return result.getString(1);
+    }
   }
 
   private static Connection connect(DatabaseSettings settings) throws Exception {
