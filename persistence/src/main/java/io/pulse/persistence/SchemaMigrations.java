@@ -32,7 +32,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 public final class SchemaMigrations {
 
   /** Flyway's history, named as Pulse's own tables are, apart from any other Flyway user's. */
-  static final String HISTORY_TABLE = "pulse_schema_history";
+  public static final String HISTORY_TABLE = "pulse_schema_history";
 
   private static final String BASELINE_DESCRIPTION = "schema of a release before migrations";
 

@@ -37,8 +37,8 @@ final class FixtureReadme {
           delivered, and every table with its columns, primary key and row count.
         - `tables/<table>.jsonl`: every row of every table of the schema but the migrations'
           history (a database loaded with the fixture is first migrated to `schemaVersion`, and
-          keeps its own), one JSON object per line, every column under its lower-case name, binary columns in base64, in
-          primary-key order.
+          keeps its own), one JSON object per line, every column under its lower-case name,
+          binary columns in base64, in primary-key order.
         - `expected/index.json`: each recorded request path and the file of its answer;
           `expected/**.json`: the answers (`200`, JSON) at the fixture's clock instant.
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pulse.api.MutableClock;
 import io.pulse.api.TestServer;
 import io.pulse.persistence.DatabaseSettings;
+import io.pulse.persistence.SchemaMigrations;
 import io.pulse.persistence.testing.H2TestDatabase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,9 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -39,8 +37,6 @@ import java.util.stream.Stream;
 public final class ReleaseFixtureWriter {
 
   static final String RELEASE = "0.1.0";
-
-  private static final String SCHEMA_HISTORY = "pulse_schema_history";
 
   /**
    * Settings of the generating node. Low snapshot intervals, so that users, campaigns and
@@ -131,6 +127,8 @@ public final class ReleaseFixtureWriter {
     try (H2TestDatabase database = H2TestDatabase.create();
         FixtureWebhookReceiver receiver = new FixtureWebhookReceiver();
         Connection connection = connect(database.settings())) {
+      // Migrated as it was created: nothing is pending, and the answer names the version reached.
+      schemaVersion = SchemaMigrations.migrate(database.settings()).version();
       MutableClock clock = new MutableClock(FixtureWorkload.START);
       TestServer server = new TestServer(database, clock, SETTINGS);
       try {
@@ -143,7 +141,7 @@ public final class ReleaseFixtureWriter {
       Map<String, FixtureTables.Table> tables = FixtureTables.tables(connection);
       // The history is the database's record of its own migrations: a database the fixture is
       // loaded into gets its own, by migrating to the version recorded here.
-      tables.remove(SCHEMA_HISTORY);
+      tables.remove(SchemaMigrations.HISTORY_TABLE);
       if (!tables.keySet().containsAll(FixtureTables.TABLES)) {
         throw new IllegalStateException(
             "the schema has tables "
@@ -156,7 +154,6 @@ public final class ReleaseFixtureWriter {
             FixtureTables.dump(
                 connection, tables.get(name), staging.resolve("tables/" + name + ".jsonl")));
       }
-      schemaVersion = schemaVersion(connection);
     }
 
     Coverage coverage = Coverage.of(staging, answers, workload);
@@ -235,21 +232,6 @@ public final class ReleaseFixtureWriter {
     List<String> ordered = new ArrayList<>(FixtureTables.TABLES);
     tables.stream().filter(name -> !ordered.contains(name)).sorted().forEach(ordered::add);
     return ordered;
-  }
-
-  /** The newest version the database's migrations applied. */
-  private static String schemaVersion(Connection connection) throws SQLException {
-    try (Statement statement = connection.createStatement();
-        ResultSet result =
-            statement.executeQuery(
-                "SELECT version FROM "
-                    + SCHEMA_HISTORY
-                    + " WHERE success AND version IS NOT NULL ORDER BY installed_rank DESC")) {
-      if (!result.next()) {
-        throw new IllegalStateException("the database has no applied schema version");
-      }
-      return result.getString(1);
-    }
   }
 
   private static Connection connect(DatabaseSettings settings) throws Exception {
