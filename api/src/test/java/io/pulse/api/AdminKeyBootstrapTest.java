@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pulse.engine.TestClock;
 import io.pulse.persistence.DatabaseKind;
 import io.pulse.persistence.testing.H2TestDatabase;
 import io.pulse.persistence.testing.TestDatabase;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** How a new installation gets its first key, and how the operator chooses it. */
 class AdminKeyBootstrapTest {
 
-  private final MutableClock clock = new MutableClock(EndToEndContract.T0);
+  private final TestClock clock = new TestClock(EndToEndContract.T0);
 
   @Test
   void withoutAConfiguredKeyTheFirstOneIsWrittenOwnerOnlyToTheDataDirectoryOnce() throws Exception {

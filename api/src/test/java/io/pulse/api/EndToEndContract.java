@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pulse.engine.TestClock;
 import io.pulse.persistence.DatabaseKind;
 import io.pulse.persistence.testing.TestDatabase;
 import java.time.Duration;
@@ -28,7 +29,7 @@ abstract class EndToEndContract {
 
   static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
 
-  final MutableClock clock = new MutableClock(T0);
+  final TestClock clock = new TestClock(T0);
   TestDatabase database;
   TestServer server;
   HttpJson http;

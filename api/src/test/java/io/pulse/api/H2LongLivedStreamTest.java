@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pulse.api.http.RawConnection;
+import io.pulse.engine.TestClock;
 import io.pulse.persistence.DatabaseKind;
 import io.pulse.persistence.testing.TestDatabase;
 import java.time.Duration;
@@ -30,7 +31,7 @@ class H2LongLivedStreamTest {
   void aQuietStreamOutlivesTheConnectionTimeoutsOnItsHeartbeat() throws Exception {
     try (TestDatabase database = TestDatabase.create(DatabaseKind.H2);
         TestServer server =
-            new TestServer(database, new MutableClock(EndToEndContract.T0), SHORT_TIMEOUTS);
+            new TestServer(database, new TestClock(EndToEndContract.T0), SHORT_TIMEOUTS);
         SseClient stream = SseClient.connect(server.port(), "/v1/transitions/stream?after=0")) {
       // More than twice the idle timeout without a transition.
       Thread.sleep(7000);

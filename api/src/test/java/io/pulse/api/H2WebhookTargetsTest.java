@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.api.webhook.SystemHostResolver;
+import io.pulse.engine.TestClock;
 import io.pulse.persistence.DatabaseKind;
 import io.pulse.persistence.testing.H2TestDatabase;
 import io.pulse.persistence.testing.TestDatabase;
@@ -66,7 +67,7 @@ class H2WebhookTargetsTest {
     server =
         new TestServer(
             database,
-            new MutableClock(EndToEndContract.T0),
+            new TestClock(EndToEndContract.T0),
             Map.of(
                 "pulse.webhooks.allowed-networks", "127.0.0.2/32",
                 "pulse.webhooks.max-attempts", 3,

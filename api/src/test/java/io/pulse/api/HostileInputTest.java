@@ -11,6 +11,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pulse.engine.TestClock;
 import io.pulse.persistence.DatabaseKind;
 import io.pulse.persistence.testing.TestDatabase;
 import java.io.ByteArrayOutputStream;
@@ -61,7 +62,7 @@ class HostileInputTest {
           "JsonReadFeature",
           "scala.");
 
-  final MutableClock clock = new MutableClock(T0);
+  final TestClock clock = new TestClock(T0);
   final ListAppender<ILoggingEvent> logs = new ListAppender<>();
   TestDatabase database;
   TestServer server;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pulse.api.http.Endpoint;
+import io.pulse.engine.TestClock;
 import io.pulse.persistence.DatabaseKind;
 import io.pulse.persistence.testing.TestDatabase;
 import io.swagger.v3.parser.OpenAPIV3Parser;
@@ -59,7 +60,7 @@ class OpenApiContractTest {
   /** Small, so that a body over it is cheap to send, and large enough for 1001 tiny events. */
   private static final int MAX_BODY_BYTES = 64 * 1024;
 
-  private final MutableClock clock = new MutableClock(EndToEndContract.T0);
+  private final TestClock clock = new TestClock(EndToEndContract.T0);
   private final OpenApiDocument document = OpenApiDocument.load();
   private TestDatabase database;
   private TestServer server;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pulse.engine.TestClock;
 import io.pulse.persistence.DatabaseKind;
 import io.pulse.persistence.testing.TestDatabase;
 import java.time.Duration;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PostgresJournalTextTest {
 
-  final MutableClock clock = new MutableClock(T0);
+  final TestClock clock = new TestClock(T0);
   TestDatabase database;
   TestServer server;
   HttpJson http;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pulse.engine.TestClock;
 import io.pulse.engine.domain.promotion.ControlGroup;
 import io.pulse.persistence.DatabaseKind;
 import io.pulse.persistence.projection.PromotionProjection;
@@ -43,7 +44,7 @@ abstract class PromotionContract {
   private static final List<String> MODELS =
       List.of("issue", "budget", "control", "redeem", "restart", "stats", "tiers");
 
-  final MutableClock clock = new MutableClock(T0);
+  final TestClock clock = new TestClock(T0);
   final String run = UUID.randomUUID().toString().substring(0, 6);
   TestDatabase database;
   TestServer server;

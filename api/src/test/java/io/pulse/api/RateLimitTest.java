@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pulse.engine.TestClock;
 import io.pulse.persistence.DatabaseKind;
 import io.pulse.persistence.testing.TestDatabase;
 import java.util.Map;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RateLimitTest {
 
-  private final MutableClock clock = new MutableClock(EndToEndContract.T0);
+  private final TestClock clock = new TestClock(EndToEndContract.T0);
   private TestDatabase database;
   private TestServer server;
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pulse.api.http.Endpoint;
+import io.pulse.engine.TestClock;
 import io.pulse.engine.domain.access.Scope;
 import io.pulse.persistence.DatabaseKind;
 import io.pulse.persistence.testing.TestDatabase;
@@ -50,7 +51,7 @@ class RouteAccessTest {
           "GET /docs",
           "GET /docs/{asset}");
 
-  private final MutableClock clock = new MutableClock(EndToEndContract.T0);
+  private final TestClock clock = new TestClock(EndToEndContract.T0);
   private TestDatabase database;
   private TestServer server;
   private WebhookReceiver receiver;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pulse.engine.TestClock;
 import io.pulse.persistence.DatabaseKind;
 import io.pulse.persistence.testing.TestDatabase;
 import java.time.Duration;
@@ -36,7 +37,7 @@ abstract class StatsContract {
 
   @Test
   void statsAndUserMetricsMatchAHandComputedHistory() throws Exception {
-    MutableClock clock = new MutableClock(NOW);
+    TestClock clock = new TestClock(NOW);
     try (TestDatabase database = TestDatabase.create(kind());
         TestServer server =
             new TestServer(database, clock, Map.of("pulse.wake-ups.resolution", "250ms"))) {

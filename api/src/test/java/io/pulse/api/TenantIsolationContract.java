@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pulse.engine.TestClock;
 import io.pulse.persistence.DatabaseKind;
 import io.pulse.persistence.testing.TestDatabase;
 import java.time.Duration;
@@ -27,7 +28,7 @@ abstract class TenantIsolationContract {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  private final MutableClock clock = new MutableClock(EndToEndContract.T0);
+  private final TestClock clock = new TestClock(EndToEndContract.T0);
   private TestDatabase database;
   private TestServer server;
   private final List<AutoCloseable> closing = new ArrayList<>();

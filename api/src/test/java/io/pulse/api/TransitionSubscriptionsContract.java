@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pulse.engine.TestClock;
 import io.pulse.persistence.DatabaseKind;
 import io.pulse.persistence.testing.TestDatabase;
 import java.io.IOException;
@@ -67,7 +68,7 @@ abstract class TransitionSubscriptionsContract {
           // socket buffers.
           Map.entry("pekko.http.server.socket-options.so-send-buffer-size", 16384));
 
-  final MutableClock clock = new MutableClock(EndToEndContract.T0);
+  final TestClock clock = new TestClock(EndToEndContract.T0);
   TestDatabase database;
   TestServer server;
   HttpJson http;

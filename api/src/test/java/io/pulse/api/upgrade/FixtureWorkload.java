@@ -2,8 +2,8 @@ package io.pulse.api.upgrade;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.api.HttpJson;
-import io.pulse.api.MutableClock;
 import io.pulse.api.TestServer;
+import io.pulse.engine.TestClock;
 import io.pulse.engine.model.ModelCatalogRevision;
 import io.pulse.engine.model.ModelRegistry;
 import io.pulse.engine.model.RescoringProgress;
@@ -43,7 +43,7 @@ final class FixtureWorkload {
 
   private final TestServer server;
   private final HttpJson http;
-  private final MutableClock clock;
+  private final TestClock clock;
   private final FixtureWebhookReceiver receiver;
   private final Connection database;
   private final Map<String, String> subscriptions = new LinkedHashMap<>();
@@ -52,7 +52,7 @@ final class FixtureWorkload {
   private final List<String> timeline = new ArrayList<>();
 
   FixtureWorkload(
-      TestServer server, MutableClock clock, FixtureWebhookReceiver receiver, Connection database) {
+      TestServer server, TestClock clock, FixtureWebhookReceiver receiver, Connection database) {
     this.server = server;
     this.http = server.http();
     this.clock = clock;

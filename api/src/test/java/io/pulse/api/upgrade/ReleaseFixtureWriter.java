@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pulse.api.MutableClock;
 import io.pulse.api.TestServer;
+import io.pulse.engine.TestClock;
 import io.pulse.persistence.DatabaseSettings;
 import io.pulse.persistence.SchemaMigrations;
 import io.pulse.persistence.testing.H2TestDatabase;
@@ -129,7 +129,7 @@ public final class ReleaseFixtureWriter {
         Connection connection = connect(database.settings())) {
       // Migrated as it was created: nothing is pending, and the answer names the version reached.
       schemaVersion = SchemaMigrations.migrate(database.settings()).version();
-      MutableClock clock = new MutableClock(FixtureWorkload.START);
+      TestClock clock = new TestClock(FixtureWorkload.START);
       TestServer server = new TestServer(database, clock, SETTINGS);
       try {
         workload = new FixtureWorkload(server, clock, receiver, connection);

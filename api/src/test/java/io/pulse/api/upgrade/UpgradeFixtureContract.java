@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.api.HttpJson;
-import io.pulse.api.MutableClock;
 import io.pulse.api.TestServer;
+import io.pulse.engine.TestClock;
 import io.pulse.persistence.DatabaseKind;
 import io.pulse.persistence.SchemaMigrations;
 import io.pulse.persistence.testing.TestDatabase;
@@ -171,8 +171,8 @@ abstract class UpgradeFixtureContract {
     }
   }
 
-  private static MutableClock clockAtFixture() {
-    return new MutableClock(FIXTURE.clock());
+  private static TestClock clockAtFixture() {
+    return new TestClock(FIXTURE.clock());
   }
 
   private static long transitionsOf(String user, String model) {
