@@ -40,6 +40,7 @@ import io.pulse.engine.model.RescoringCoordinator;
 import io.pulse.engine.user.ActiveUsersLimit;
 import io.pulse.engine.user.UserEntity;
 import io.pulse.engine.user.UserEntitySettings;
+import io.pulse.engine.user.UserShardStart;
 import io.pulse.persistence.DatabaseSettings;
 import io.pulse.persistence.JournalProbe;
 import io.pulse.persistence.LiveTagFeed;
@@ -151,6 +152,20 @@ public final class PulseServer {
           UserEntitySettings.fromConfig(config),
           metrics.userEntityObserver(),
           clock);
+      UserShardStart userShards =
+          UserShardStart.onceMemberUp(
+              system,
+              config.getInt("pekko.cluster.sharding.number-of-shards"),
+              config.getDuration("pulse.user.shard-start-timeout"));
+      userShards
+          .whenDone()
+          .thenAccept(
+              started ->
+                  log.info(
+                      "Started the {} user shards in {} ms ({} did not answer in time)",
+                      started.shards(),
+                      started.took().toMillis(),
+                      started.failed()));
       WakeUpScheduler.init(
           system,
           database,
@@ -217,6 +232,7 @@ public final class PulseServer {
               system,
               () -> catalogs.catalog(TenantId.DEFAULT.value()).isLoaded(),
               () -> keys.isLoaded() && firstKey.isDone(),
+              userShards::isDone,
               journal,
               responses);
       metrics.watchReadiness(() -> CompletableFuture.completedFuture(health.checks()));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.engine.TestClock;
+import io.pulse.engine.user.UserEntity;
 import io.pulse.persistence.DatabaseKind;
 import io.pulse.persistence.testing.TestDatabase;
 import java.time.Duration;
@@ -15,6 +16,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.sharding.ShardRegion;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
+import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -347,6 +353,23 @@ abstract class EndToEndContract {
     HttpJson.Answer ready = http.get("/health/ready");
     assertEquals(200, ready.status());
     assertEquals("ready", ready.json().get("status").asText());
+    assertTrue(ready.json().get("checks").get("userShardsStarted").asBoolean(), ready.body());
+  }
+
+  @Test
+  void aReadyNodeHoldsEveryShardOfTheUsersBeforeItsFirstRequest() {
+    // This node is the cluster's only member: every shard is its own once it has started them.
+    ShardRegion.CurrentShardRegionState state =
+        AskPattern.<ClusterShardingQuery, ShardRegion.CurrentShardRegionState>ask(
+                ClusterSharding.get(server.system()).shardState(),
+                replyTo -> new GetShardRegionState(UserEntity.ENTITY_KEY, replyTo),
+                Duration.ofSeconds(5),
+                server.system().scheduler())
+            .toCompletableFuture()
+            .join();
+    int numberOfShards =
+        server.system().settings().config().getInt("pekko.cluster.sharding.number-of-shards");
+    assertEquals(numberOfShards, state.getShards().size());
   }
 
   static void assertProblem(int status, HttpJson.Answer answer) {

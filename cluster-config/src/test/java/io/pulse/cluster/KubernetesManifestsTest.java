@@ -115,12 +115,10 @@ class KubernetesManifestsTest {
     assertEquals(liveness, path(container, "livenessProbe", "httpGet", "path"));
     assertEquals("management", path(container, "livenessProbe", "httpGet", "port"));
     assertEquals(liveness, path(container, "startupProbe", "httpGet", "path"));
-    assertTrue(
-        config
-            .getConfig("pekko.management.health-checks.readiness-checks")
-            .root()
-            .unwrapped()
-            .containsValue("io.pulse.api.cluster.JournalReadinessCheck"));
+    Map<String, Object> readinessChecks =
+        config.getConfig("pekko.management.health-checks.readiness-checks").root().unwrapped();
+    assertTrue(readinessChecks.containsValue("io.pulse.api.cluster.JournalReadinessCheck"));
+    assertTrue(readinessChecks.containsValue("io.pulse.api.cluster.UserShardsReadinessCheck"));
   }
 
   @Test

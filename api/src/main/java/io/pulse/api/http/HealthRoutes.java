@@ -15,8 +15,8 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 
 /**
  * {@code /health/alive} answers while the process runs; {@code /health/ready} only when this node
- * is an Up cluster member, holds the scoring models and the API keys, and its journal database
- * answers. Both are open: probes carry no key.
+ * is an Up cluster member, holds the scoring models and the API keys, has started the users' shards
+ * and its journal database answers. Both are open: probes carry no key.
  *
  * <p>Readiness never waits for the database: it reads the status the node's journal probe keeps
  * (checked twice a second by default), so that it answers at once whatever the database does, and
@@ -26,11 +26,12 @@ public final class HealthRoutes {
 
   /** The names of the readiness checks, as {@code /health/ready} and the metrics give them. */
   public static final List<String> CHECKS =
-      List.of("clusterMemberUp", "modelsLoaded", "keysLoaded", "journal");
+      List.of("clusterMemberUp", "modelsLoaded", "keysLoaded", "userShardsStarted", "journal");
 
   private final ActorSystem<?> system;
   private final BooleanSupplier modelsLoaded;
   private final BooleanSupplier keysLoaded;
+  private final BooleanSupplier userShardsStarted;
   private final JournalAvailability journal;
   private final JsonResponses responses;
 
@@ -38,11 +39,13 @@ public final class HealthRoutes {
       ActorSystem<?> system,
       BooleanSupplier modelsLoaded,
       BooleanSupplier keysLoaded,
+      BooleanSupplier userShardsStarted,
       JournalAvailability journal,
       JsonResponses responses) {
     this.system = system;
     this.modelsLoaded = modelsLoaded;
     this.keysLoaded = keysLoaded;
+    this.userShardsStarted = userShardsStarted;
     this.journal = journal;
     this.responses = responses;
   }
@@ -62,6 +65,7 @@ public final class HealthRoutes {
     checks.put("clusterMemberUp", Cluster.get(system).selfMember().status() == MemberStatus.up());
     checks.put("modelsLoaded", modelsLoaded.getAsBoolean());
     checks.put("keysLoaded", keysLoaded.getAsBoolean());
+    checks.put("userShardsStarted", userShardsStarted.getAsBoolean());
     checks.put("journal", journal.status().available());
     return checks;
   }

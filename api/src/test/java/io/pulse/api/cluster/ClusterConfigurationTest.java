@@ -76,6 +76,10 @@ class ClusterConfigurationTest {
         config.getString("pekko.management.health-checks.readiness-checks.pulse-journal");
     assertEquals(JournalReadinessCheck.class.getName(), journalCheck);
     assertTrue(Supplier.class.isAssignableFrom(JournalReadinessCheck.class));
+    String userShardsCheck =
+        config.getString("pekko.management.health-checks.readiness-checks.pulse-user-shards");
+    assertEquals(UserShardsReadinessCheck.class.getName(), userShardsCheck);
+    assertTrue(Supplier.class.isAssignableFrom(UserShardsReadinessCheck.class));
   }
 
   @ParameterizedTest

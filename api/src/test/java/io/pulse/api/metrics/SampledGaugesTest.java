@@ -69,6 +69,8 @@ class SampledGaugesTest {
                 true,
                 "keysLoaded",
                 true,
+                "userShardsStarted",
+                true,
                 "journal",
                 true)));
     gauges.refresh().toCompletableFuture().join();
@@ -83,6 +85,8 @@ class SampledGaugesTest {
                 "modelsLoaded",
                 true,
                 "keysLoaded",
+                true,
+                "userShardsStarted",
                 true,
                 "journal",
                 false)));
