@@ -152,20 +152,24 @@ public final class PulseServer {
           UserEntitySettings.fromConfig(config),
           metrics.userEntityObserver(),
           clock);
+      // Only a node that forms a cluster of its own starts every shard (see UserShardStart).
       UserShardStart userShards =
-          UserShardStart.onceMemberUp(
-              system,
-              config.getInt("pekko.cluster.sharding.number-of-shards"),
-              config.getDuration("pulse.user.shard-start-timeout"));
+          ClusterFormation.formsClusterOfItsOwn(config)
+              ? UserShardStart.onceMemberUp(
+                  system, config.getDuration("pulse.user.shard-start-timeout"))
+              : UserShardStart.none(system);
       userShards
           .whenDone()
           .thenAccept(
-              started ->
+              start -> {
+                if (start.shards() > 0) {
                   log.info(
-                      "Started the {} user shards in {} ms ({} did not answer in time)",
-                      started.shards(),
-                      started.took().toMillis(),
-                      started.failed()));
+                      "Started the user shards: {} of {} answered within {} ms",
+                      start.shards() - start.failed(),
+                      start.shards(),
+                      start.took().toMillis());
+                }
+              });
       WakeUpScheduler.init(
           system,
           database,

@@ -39,6 +39,7 @@ abstract class EndToEndContract {
   TestDatabase database;
   TestServer server;
   HttpJson http;
+  int userShardsWhenReady;
 
   abstract DatabaseKind kind();
 
@@ -47,6 +48,7 @@ abstract class EndToEndContract {
     database = TestDatabase.create(kind());
     server = new TestServer(database, clock, Map.of());
     http = server.http();
+    userShardsWhenReady = userShardsOf(server);
   }
 
   @AfterAll
@@ -357,19 +359,23 @@ abstract class EndToEndContract {
   }
 
   @Test
-  void aReadyNodeHoldsEveryShardOfTheUsersBeforeItsFirstRequest() {
-    // This node is the cluster's only member: every shard is its own once it has started them.
-    ShardRegion.CurrentShardRegionState state =
-        AskPattern.<ClusterShardingQuery, ShardRegion.CurrentShardRegionState>ask(
-                ClusterSharding.get(server.system()).shardState(),
-                replyTo -> new GetShardRegionState(UserEntity.ENTITY_KEY, replyTo),
-                Duration.ofSeconds(5),
-                server.system().scheduler())
-            .toCompletableFuture()
-            .join();
+  void aNodeOfItsOwnHoldsEveryShardOfTheUsersAsSoonAsItIsReady() {
     int numberOfShards =
         server.system().settings().config().getInt("pekko.cluster.sharding.number-of-shards");
-    assertEquals(numberOfShards, state.getShards().size());
+    assertEquals(numberOfShards, userShardsWhenReady);
+  }
+
+  /** The user shards the node holds, asked before any request is sent to it. */
+  private static int userShardsOf(TestServer server) {
+    return AskPattern.<ClusterShardingQuery, ShardRegion.CurrentShardRegionState>ask(
+            ClusterSharding.get(server.system()).shardState(),
+            replyTo -> new GetShardRegionState(UserEntity.ENTITY_KEY, replyTo),
+            Duration.ofSeconds(5),
+            server.system().scheduler())
+        .toCompletableFuture()
+        .join()
+        .getShards()
+        .size();
   }
 
   static void assertProblem(int status, HttpJson.Answer answer) {

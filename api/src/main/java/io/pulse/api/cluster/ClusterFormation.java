@@ -23,6 +23,12 @@ public final class ClusterFormation {
 
   private ClusterFormation() {}
 
+  /** Whether the node forms a cluster with itself alone rather than join or bootstrap one. */
+  public static boolean formsClusterOfItsOwn(Config config) {
+    Config cluster = config.getConfig("pulse.cluster");
+    return !cluster.getBoolean("bootstrap") && cluster.getBoolean("join-self");
+  }
+
   public static void start(ActorSystem<?> system, Config config) {
     Config cluster = config.getConfig("pulse.cluster");
     boolean bootstrap = cluster.getBoolean("bootstrap");
@@ -43,7 +49,7 @@ public final class ClusterFormation {
     if (bootstrap) {
       log.info("Forming the cluster with Cluster Bootstrap");
       ClusterBootstrap.get(system).start();
-    } else if (cluster.getBoolean("join-self")) {
+    } else if (formsClusterOfItsOwn(config)) {
       Cluster self = Cluster.get(system);
       self.manager().tell(Join.create(self.selfMember().address()));
     } else {

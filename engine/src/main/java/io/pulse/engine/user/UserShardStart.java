@@ -16,24 +16,35 @@ import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.Cluster;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.HashCodeMessageExtractor;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Starts every shard of the users before a node reports ready, by reading one user of each shard.
+ * Starts every shard of the users on a node that forms a cluster of its own, before it reports
+ * ready, by reading one user of each shard.
  *
  * <p>Pekko creates a shard, and has the coordinator allocate it, on the shard's first message. A
- * node that has just started holds none, and the first requests it is sent, each of them events of
- * hundreds of users in hundreds of shards, paid for creating half of the 1,000 shards: their first
- * {@code 202} came about a second later than with the shards in place (BENCHMARKS.md). Reading a
+ * node that has just started holds none, and its first requests, each with events of hundreds of
+ * users in hundreds of shards, waited for those shards to be created while the code that creates
+ * them, and that loads users, was still being compiled: their first {@code 202} came 1.6 to 3.3 s
+ * after the node was ready, and 0.7 s once it starts its shards first (BENCHMARKS.md). Reading a
  * user has no effect beyond loading it, whoever it is, so the users read here are ordinary users of
  * the default tenant whose ids are chosen only for the shard they fall in; they leave memory when
  * they have been idle as long as any user.
+ *
+ * <p>Nodes of a multi-node cluster start nothing ({@link #none}): the first of them to be up would
+ * be given every shard, which the coordinator then moves one at a time to the others, and a node
+ * joining a running cluster would make the nodes that hold the shards load a thousand users.
  */
 public final class UserShardStart {
 
   /** What every user read here is called, followed by a number. */
   static final String USER_ID_PREFIX = "pulse-shard-start-";
+
+  private static final Logger log = LoggerFactory.getLogger(UserShardStart.class);
 
   private final List<String> entityIds;
   private final AtomicInteger answered = new AtomicInteger();
@@ -47,54 +58,42 @@ public final class UserShardStart {
   }
 
   /**
-   * Reads one user of each of {@code numberOfShards} shards on {@code system}'s cluster once this
-   * node is an up member (before, no coordinator allocates a shard); done when each has answered or
-   * failed to within {@code timeout}.
+   * Reads one user of each shard of {@code system}'s user entities once this node is an up member
+   * (before, no coordinator allocates a shard); done when each has answered or failed to within
+   * {@code timeout}. {@link UserEntity#init} must have been called.
    */
-  public static UserShardStart onceMemberUp(
-      ActorSystem<?> system, int numberOfShards, Duration timeout) {
-    UserShardStart start = new UserShardStart(oneUserPerShard(numberOfShards));
-    ThisNode.ID.apply(system).start.set(start);
+  public static UserShardStart onceMemberUp(ActorSystem<?> system, Duration timeout) {
+    int numberOfShards = ClusterShardingSettings.create(system).numberOfShards();
+    UserShardStart start = registered(system, new UserShardStart(oneUserPerShard(numberOfShards)));
     Cluster.get(Adapter.toClassic(system)).registerOnMemberUp(() -> start.readAll(system, timeout));
     return start;
   }
 
+  /** A start with nothing to do, done at once: for the nodes of a multi-node cluster. */
+  public static UserShardStart none(ActorSystem<?> system) {
+    UserShardStart start = registered(system, new UserShardStart(List.of()));
+    start.done.complete(start);
+    return start;
+  }
+
   /**
-   * Whether {@code system}'s node has started its users' shards: false before it has begun to, for
-   * the readiness checks that are not handed the start itself.
+   * Whether {@code system}'s node is done starting its users' shards: false before it has begun to,
+   * for the readiness checks that are not handed the start itself.
    */
   public static boolean doneOn(ActorSystem<?> system) {
-    UserShardStart start = ThisNode.ID.apply(system).start.get();
+    UserShardStart start = OfThisNode.ID.apply(system).start.get();
     return start != null && start.isDone();
   }
 
-  /** The start of this node's shards, once begun. */
-  private static final class ThisNode implements Extension {
-    static final ExtensionId<ThisNode> ID =
-        new ExtensionId<>() {
-          @Override
-          public ThisNode createExtension(ActorSystem<?> system) {
-            return new ThisNode();
-          }
-        };
-
-    final AtomicReference<UserShardStart> start = new AtomicReference<>();
-  }
-
-  private void readAll(ActorSystem<?> system, Duration timeout) {
-    startedAt = System.nanoTime();
-    ClusterSharding sharding = ClusterSharding.get(system);
-    for (String entityId : entityIds) {
-      sharding
-          .entityRefFor(UserEntity.ENTITY_KEY, entityId)
-          .<UserEngagement>ask(UserEntity.GetEngagement::new, timeout)
-          .whenComplete((state, failure) -> answer(failure == null));
-    }
+  private static UserShardStart registered(ActorSystem<?> system, UserShardStart start) {
+    OfThisNode.ID.apply(system).start.set(start);
+    return start;
   }
 
   /**
    * One entity id of the default tenant in each of {@code numberOfShards} shards, as the sharding's
-   * default extractor places ids: the first id of the sequence that falls in each shard.
+   * default extractor (the user entities have no other) places ids: the first id of the sequence
+   * that falls in each shard.
    */
   static List<String> oneUserPerShard(int numberOfShards) {
     HashCodeMessageExtractor<UserEntity.Command> extractor =
@@ -108,6 +107,27 @@ public final class UserShardStart {
       }
     }
     return entityIds;
+  }
+
+  private void readAll(ActorSystem<?> system, Duration timeout) {
+    startedAt = System.nanoTime();
+    int read = 0;
+    try {
+      ClusterSharding sharding = ClusterSharding.get(system);
+      for (String entityId : entityIds) {
+        sharding
+            .entityRefFor(UserEntity.ENTITY_KEY, entityId)
+            .<UserEngagement>ask(UserEntity.GetEngagement::new, timeout)
+            .whenComplete((state, failure) -> answer(failure == null));
+        read++;
+      }
+    } catch (RuntimeException e) {
+      // The start only saves the first requests' time: a node that cannot make it is ready without.
+      log.warn("Could not start the users' shards; they start on their first requests", e);
+      for (int unread = read; unread < entityIds.size(); unread++) {
+        answer(false);
+      }
+    }
   }
 
   private void answer(boolean succeeded) {
@@ -130,12 +150,15 @@ public final class UserShardStart {
     return done;
   }
 
-  /** Shards read from: one per shard. */
+  /** Shards read from: one per shard, none on a node of a multi-node cluster. */
   public int shards() {
     return entityIds.size();
   }
 
-  /** Shards whose user did not answer in time (the journal was down, or the cluster not up). */
+  /**
+   * Shards whose user did not answer in time (the journal was down, for example); the shard may
+   * have started all the same.
+   */
   public int failed() {
     return failed.get();
   }
@@ -143,5 +166,18 @@ public final class UserShardStart {
   /** Time from the first read to the last answer, once done. */
   public Duration took() {
     return Duration.ofNanos(tookNanos);
+  }
+
+  /** The start of this node's shards, for the checks that look it up by actor system. */
+  private static final class OfThisNode implements Extension {
+    static final ExtensionId<OfThisNode> ID =
+        new ExtensionId<>() {
+          @Override
+          public OfThisNode createExtension(ActorSystem<?> system) {
+            return new OfThisNode();
+          }
+        };
+
+    final AtomicReference<UserShardStart> start = new AtomicReference<>();
   }
 }
