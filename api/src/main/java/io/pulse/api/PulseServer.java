@@ -164,8 +164,7 @@ public final class PulseServer {
               start -> {
                 if (start.shards() > 0) {
                   log.info(
-                      "Started the user shards: {} of {} answered within {} ms",
-                      start.shards() - start.failed(),
+                      "Started the {} user shards in {} ms",
                       start.shards(),
                       start.took().toMillis());
                 }

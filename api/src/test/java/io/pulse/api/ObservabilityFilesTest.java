@@ -164,7 +164,9 @@ class ObservabilityFilesTest {
     assertEquals(4096, value("pulse_http_connections_limit"));
     assertAtLeast(0, "pulse_rescoring_users_done{tenant=\"default\"}");
     assertAtLeast(0, "pulse_read_side_lag_seconds{reader=\"stats-transition\",tag=\"transition\"}");
-    assertAtLeast(1, "pulse_user_entities_active");
+    assertAtLeast(1, "pulse_ready_check{check=\"userShardsStarted\"}");
+    // The user of each of the 1,000 shards that the node read as it started, and the five here.
+    assertAtLeast(1000 + 5, "pulse_user_entities_active");
   }
 
   @Test

@@ -15,8 +15,12 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.Cluster;
+import org.apache.pekko.cluster.sharding.ShardRegion;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.HashCodeMessageExtractor;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.slf4j.Logger;
@@ -44,6 +48,9 @@ public final class UserShardStart {
   /** What every user read here is called, followed by a number. */
   static final String USER_ID_PREFIX = "pulse-shard-start-";
 
+  private static final Duration SHARD_POLL_INTERVAL = Duration.ofMillis(50);
+  private static final Duration SHARD_POLL_TIMEOUT = Duration.ofSeconds(1);
+
   private static final Logger log = LoggerFactory.getLogger(UserShardStart.class);
 
   private final List<String> entityIds;
@@ -59,8 +66,9 @@ public final class UserShardStart {
 
   /**
    * Reads one user of each shard of {@code system}'s user entities once this node is an up member
-   * (before, no coordinator allocates a shard); done when each has answered or failed to within
-   * {@code timeout}. {@link UserEntity#init} must have been called.
+   * (before, no coordinator allocates a shard); done once the node holds every shard, or each read
+   * has answered or failed to within {@code timeout}. {@link UserEntity#init} must have been
+   * called.
    */
   public static UserShardStart onceMemberUp(ActorSystem<?> system, Duration timeout) {
     int numberOfShards = ClusterShardingSettings.create(system).numberOfShards();
@@ -121,6 +129,7 @@ public final class UserShardStart {
             .whenComplete((state, failure) -> answer(failure == null));
         read++;
       }
+      awaitEveryShard(system);
     } catch (RuntimeException e) {
       // The start only saves the first requests' time: a node that cannot make it is ready without.
       log.warn("Could not start the users' shards; they start on their first requests", e);
@@ -130,22 +139,56 @@ public final class UserShardStart {
     }
   }
 
+  /**
+   * Done once the node holds every shard, without waiting for the users read to be loaded: the
+   * shards are what the first requests would otherwise wait for.
+   */
+  private void awaitEveryShard(ActorSystem<?> system) {
+    if (done.isDone()) {
+      return;
+    }
+    AskPattern.<ClusterShardingQuery, ShardRegion.CurrentShardRegionState>ask(
+            ClusterSharding.get(system).shardState(),
+            replyTo -> new GetShardRegionState(UserEntity.ENTITY_KEY, replyTo),
+            SHARD_POLL_TIMEOUT,
+            system.scheduler())
+        .whenComplete(
+            (state, failure) -> {
+              if (state != null && state.getShards().size() >= entityIds.size()) {
+                finish();
+              } else if (!done.isDone()) {
+                system
+                    .scheduler()
+                    .scheduleOnce(
+                        SHARD_POLL_INTERVAL,
+                        () -> awaitEveryShard(system),
+                        system.executionContext());
+              }
+            });
+  }
+
   private void answer(boolean succeeded) {
     if (!succeeded) {
       failed.incrementAndGet();
     }
     if (answered.incrementAndGet() == entityIds.size()) {
+      finish();
+    }
+  }
+
+  private void finish() {
+    if (!done.isDone()) {
       tookNanos = System.nanoTime() - startedAt;
       done.complete(this);
     }
   }
 
-  /** Whether every shard has answered or failed to. */
+  /** Whether the node holds every shard, or every read has answered or failed to. */
   public boolean isDone() {
     return done.isDone();
   }
 
-  /** Completes once every shard has answered or failed to. */
+  /** Completes once the start is done ({@link #isDone}). */
   public CompletionStage<UserShardStart> whenDone() {
     return done;
   }
@@ -156,14 +199,14 @@ public final class UserShardStart {
   }
 
   /**
-   * Shards whose user did not answer in time (the journal was down, for example); the shard may
-   * have started all the same.
+   * Reads that failed so far: the user did not answer in time (the journal was down, for example);
+   * its shard may have started all the same.
    */
   public int failed() {
     return failed.get();
   }
 
-  /** Time from the first read to the last answer, once done. */
+  /** Time from the first read until the start was done, once done. */
   public Duration took() {
     return Duration.ofNanos(tookNanos);
   }
