@@ -57,11 +57,6 @@ class UserShardStartTest {
     ActorTestKit testKit = node("UserShardStartTest", 24);
     try {
       ActorSystem<Void> system = testKit.system();
-      UserEntity.init(
-          system,
-          TenantModels.fixed(
-              () -> Definitions.of(ScoringModels.of(ScoringModel.defaultEngagement()))),
-          UserEntitySettings.fromConfig(system.settings().config()));
 
       UserShardStart start = UserShardStart.onceMemberUp(system, WAIT);
       // Not a member yet: nothing can allocate a shard, and the node is not done.
@@ -82,15 +77,27 @@ class UserShardStartTest {
   }
 
   @Test
+  void aNodeThatCannotReadItsUsersIsDoneAllTheSame() throws Exception {
+    ActorTestKit testKit = nodeWithoutUsers("UserShardStartFailingTest", 24);
+    try {
+      ActorSystem<Void> system = testKit.system();
+
+      UserShardStart start = UserShardStart.onceMemberUp(system, WAIT);
+      EngineTestConfig.joinSelf(system);
+      start.whenDone().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+      assertTrue(UserShardStart.doneOn(system));
+      assertEquals(24, start.failed());
+    } finally {
+      testKit.shutdownTestKit();
+    }
+  }
+
+  @Test
   void aNodeOfAMultiNodeClusterStartsNoShard() throws Exception {
     ActorTestKit testKit = node("UserShardStartNoneTest", 24);
     try {
       ActorSystem<Void> system = testKit.system();
-      UserEntity.init(
-          system,
-          TenantModels.fixed(
-              () -> Definitions.of(ScoringModels.of(ScoringModel.defaultEngagement()))),
-          UserEntitySettings.fromConfig(system.settings().config()));
 
       UserShardStart start = UserShardStart.none(system);
       EngineTestConfig.joinSelf(system);
@@ -105,7 +112,20 @@ class UserShardStartTest {
     }
   }
 
+  /** A node of {@code numberOfShards} user shards, not yet a member of any cluster. */
   private static ActorTestKit node(String name, int numberOfShards) {
+    ActorTestKit testKit = nodeWithoutUsers(name, numberOfShards);
+    ActorSystem<Void> system = testKit.system();
+    UserEntity.init(
+        system,
+        TenantModels.fixed(
+            () -> Definitions.of(ScoringModels.of(ScoringModel.defaultEngagement()))),
+        UserEntitySettings.fromConfig(system.settings().config()));
+    return testKit;
+  }
+
+  /** The same node, where the user entities were never registered with sharding. */
+  private static ActorTestKit nodeWithoutUsers(String name, int numberOfShards) {
     return ActorTestKit.create(
         name,
         EngineTestConfig.resolve(
