@@ -164,7 +164,8 @@ public final class PulseServer {
               start -> {
                 if (start.shards() > 0) {
                   log.info(
-                      "Started the {} user shards in {} ms",
+                      "Started the user shards: {} of {} reads answered within {} ms",
+                      start.shards() - start.failed(),
                       start.shards(),
                       start.took().toMillis());
                 }

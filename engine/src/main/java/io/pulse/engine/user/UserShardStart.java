@@ -15,12 +15,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.Cluster;
-import org.apache.pekko.cluster.sharding.ShardRegion;
-import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
-import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.HashCodeMessageExtractor;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.slf4j.Logger;
@@ -48,9 +44,6 @@ public final class UserShardStart {
   /** What every user read here is called, followed by a number. */
   static final String USER_ID_PREFIX = "pulse-shard-start-";
 
-  private static final Duration SHARD_POLL_INTERVAL = Duration.ofMillis(50);
-  private static final Duration SHARD_POLL_TIMEOUT = Duration.ofSeconds(1);
-
   private static final Logger log = LoggerFactory.getLogger(UserShardStart.class);
 
   private final List<String> entityIds;
@@ -66,9 +59,8 @@ public final class UserShardStart {
 
   /**
    * Reads one user of each shard of {@code system}'s user entities once this node is an up member
-   * (before, no coordinator allocates a shard); done once the node holds every shard, or each read
-   * has answered or failed to within {@code timeout}. {@link UserEntity#init} must have been
-   * called.
+   * (before, no coordinator allocates a shard); done when each read has answered or failed to
+   * within {@code timeout}. {@link UserEntity#init} must have been called.
    */
   public static UserShardStart onceMemberUp(ActorSystem<?> system, Duration timeout) {
     int numberOfShards = ClusterShardingSettings.create(system).numberOfShards();
@@ -119,7 +111,7 @@ public final class UserShardStart {
 
   private void readAll(ActorSystem<?> system, Duration timeout) {
     startedAt = System.nanoTime();
-    int read = 0;
+    int sent = 0;
     try {
       ClusterSharding sharding = ClusterSharding.get(system);
       for (String entityId : entityIds) {
@@ -127,63 +119,35 @@ public final class UserShardStart {
             .entityRefFor(UserEntity.ENTITY_KEY, entityId)
             .<UserEngagement>ask(UserEntity.GetEngagement::new, timeout)
             .whenComplete((state, failure) -> answer(failure == null));
-        read++;
+        sent++;
       }
-      awaitEveryShard(system);
     } catch (RuntimeException e) {
       // The start only saves the first requests' time: a node that cannot make it is ready without.
-      log.warn("Could not start the users' shards; they start on their first requests", e);
-      for (int unread = read; unread < entityIds.size(); unread++) {
+      log.warn(
+          "Could not read a user of every shard; those shards start on their first requests", e);
+      for (int unsent = sent; unsent < entityIds.size(); unsent++) {
         answer(false);
       }
     }
   }
 
   /**
-   * Done once the node holds every shard, without waiting for the users read to be loaded: the
-   * shards are what the first requests would otherwise wait for.
+   * Counts one read's answer. The start is done with the last one, not as soon as the node holds
+   * every shard: until then the users read are loading, and the node's admission counts users
+   * loading against its bound ({@code pulse.ingest.max-recovering-users}), which the first
+   * requests' new users would find taken.
    */
-  private void awaitEveryShard(ActorSystem<?> system) {
-    if (done.isDone()) {
-      return;
-    }
-    AskPattern.<ClusterShardingQuery, ShardRegion.CurrentShardRegionState>ask(
-            ClusterSharding.get(system).shardState(),
-            replyTo -> new GetShardRegionState(UserEntity.ENTITY_KEY, replyTo),
-            SHARD_POLL_TIMEOUT,
-            system.scheduler())
-        .whenComplete(
-            (state, failure) -> {
-              if (state != null && state.getShards().size() >= entityIds.size()) {
-                finish();
-              } else if (!done.isDone()) {
-                system
-                    .scheduler()
-                    .scheduleOnce(
-                        SHARD_POLL_INTERVAL,
-                        () -> awaitEveryShard(system),
-                        system.executionContext());
-              }
-            });
-  }
-
   private void answer(boolean succeeded) {
     if (!succeeded) {
       failed.incrementAndGet();
     }
     if (answered.incrementAndGet() == entityIds.size()) {
-      finish();
-    }
-  }
-
-  private void finish() {
-    if (!done.isDone()) {
       tookNanos = System.nanoTime() - startedAt;
       done.complete(this);
     }
   }
 
-  /** Whether the node holds every shard, or every read has answered or failed to. */
+  /** Whether every read has answered or failed to. */
   public boolean isDone() {
     return done.isDone();
   }
@@ -199,14 +163,14 @@ public final class UserShardStart {
   }
 
   /**
-   * Reads that failed so far: the user did not answer in time (the journal was down, for example);
-   * its shard may have started all the same.
+   * Reads that failed: the user did not answer in time (the journal was down, for example), or the
+   * read could not be sent; a shard whose read was sent has started all the same.
    */
   public int failed() {
     return failed.get();
   }
 
-  /** Time from the first read until the start was done, once done. */
+  /** Time from the first read to the last answer, once done. */
   public Duration took() {
     return Duration.ofNanos(tookNanos);
   }

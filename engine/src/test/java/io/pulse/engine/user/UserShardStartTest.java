@@ -77,7 +77,7 @@ class UserShardStartTest {
   }
 
   @Test
-  void aNodeThatCannotReadItsUsersIsDoneAllTheSame() throws Exception {
+  void aNodeThatCannotSendItsReadsIsDoneAllTheSame() throws Exception {
     ActorTestKit testKit = nodeWithoutUsers("UserShardStartFailingTest", 24);
     try {
       ActorSystem<Void> system = testKit.system();
