@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.engine.TestClock;
-import io.pulse.engine.user.UserEntity;
 import io.pulse.persistence.DatabaseKind;
 import io.pulse.persistence.testing.TestDatabase;
 import java.time.Duration;
@@ -16,11 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.cluster.sharding.ShardRegion;
-import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
-import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +33,6 @@ abstract class EndToEndContract {
   TestDatabase database;
   TestServer server;
   HttpJson http;
-  int userShardsWhenReady;
 
   abstract DatabaseKind kind();
 
@@ -48,7 +41,6 @@ abstract class EndToEndContract {
     database = TestDatabase.create(kind());
     server = new TestServer(database, clock, Map.of());
     http = server.http();
-    userShardsWhenReady = userShardsOf(server);
   }
 
   @AfterAll
@@ -356,26 +348,6 @@ abstract class EndToEndContract {
     assertEquals(200, ready.status());
     assertEquals("ready", ready.json().get("status").asText());
     assertTrue(ready.json().get("checks").get("userShardsStarted").asBoolean(), ready.body());
-  }
-
-  @Test
-  void aNodeOfItsOwnHoldsEveryShardOfTheUsersAsSoonAsItIsReady() {
-    int numberOfShards =
-        server.system().settings().config().getInt("pekko.cluster.sharding.number-of-shards");
-    assertEquals(numberOfShards, userShardsWhenReady);
-  }
-
-  /** The user shards the node holds, asked before any request is sent to it. */
-  private static int userShardsOf(TestServer server) {
-    return AskPattern.<ClusterShardingQuery, ShardRegion.CurrentShardRegionState>ask(
-            ClusterSharding.get(server.system()).shardState(),
-            replyTo -> new GetShardRegionState(UserEntity.ENTITY_KEY, replyTo),
-            Duration.ofSeconds(5),
-            server.system().scheduler())
-        .toCompletableFuture()
-        .join()
-        .getShards()
-        .size();
   }
 
   static void assertProblem(int status, HttpJson.Answer answer) {

@@ -165,6 +165,8 @@ class ObservabilityFilesTest {
     assertAtLeast(0, "pulse_rescoring_users_done{tenant=\"default\"}");
     assertAtLeast(0, "pulse_read_side_lag_seconds{reader=\"stats-transition\",tag=\"transition\"}");
     assertAtLeast(1, "pulse_ready_check{check=\"userShardsStarted\"}");
+    // A node of its own holds every user shard once ready, though this test drove five users.
+    assertEquals(1000, value("pulse_sharding_shards{entity=\"user\"}"));
     // The user of each of the 1,000 shards that the node read as it started, and the five here.
     assertAtLeast(1000 + 5, "pulse_user_entities_active");
   }
