@@ -158,18 +158,6 @@ public final class PulseServer {
               ? UserShardStart.onceMemberUp(
                   system, config.getDuration("pulse.user.shard-start-timeout"))
               : UserShardStart.none(system);
-      userShards
-          .whenDone()
-          .thenAccept(
-              start -> {
-                if (start.shards() > 0) {
-                  log.info(
-                      "Started the user shards: {} of {} reads answered within {} ms",
-                      start.shards() - start.failed(),
-                      start.shards(),
-                      start.took().toMillis());
-                }
-              });
       WakeUpScheduler.init(
           system,
           database,

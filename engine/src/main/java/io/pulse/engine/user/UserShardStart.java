@@ -51,7 +51,6 @@ public final class UserShardStart {
   private final AtomicInteger failed = new AtomicInteger();
   private final CompletableFuture<UserShardStart> done = new CompletableFuture<>();
   private volatile long startedAt;
-  private volatile long tookNanos;
 
   private UserShardStart(List<String> entityIds) {
     this.entityIds = entityIds;
@@ -142,7 +141,11 @@ public final class UserShardStart {
       failed.incrementAndGet();
     }
     if (answered.incrementAndGet() == entityIds.size()) {
-      tookNanos = System.nanoTime() - startedAt;
+      log.info(
+          "Started the user shards: {} of {} reads answered within {} ms",
+          entityIds.size() - failed.get(),
+          entityIds.size(),
+          Duration.ofNanos(System.nanoTime() - startedAt).toMillis());
       done.complete(this);
     }
   }
@@ -168,11 +171,6 @@ public final class UserShardStart {
    */
   public int failed() {
     return failed.get();
-  }
-
-  /** Time from the first read to the last answer, once done. */
-  public Duration took() {
-    return Duration.ofNanos(tookNanos);
   }
 
   /** The start of this node's shards, for the checks that look it up by actor system. */
