@@ -23,11 +23,14 @@ import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.HashCodeMessageExtractor;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class UserShardStartTest {
 
   private static final Duration WAIT = Duration.ofSeconds(20);
+
+  private ActorTestKit testKit;
 
   @Test
   void oneUserOfTheDefaultTenantFallsInEachShard() {
@@ -54,85 +57,79 @@ class UserShardStartTest {
 
   @Test
   void aNodeStartsEveryShardOnceItIsUpAndOnlyThen() throws Exception {
-    ActorTestKit testKit = node("UserShardStartTest", 24);
-    try {
-      ActorSystem<Void> system = testKit.system();
+    ActorSystem<Void> system = node("UserShardStartTest", 24);
 
-      UserShardStart start = UserShardStart.onceMemberUp(system, WAIT);
-      // Not a member yet: nothing can allocate a shard, and the node is not done.
-      Thread.sleep(300);
-      assertFalse(start.isDone());
-      assertFalse(UserShardStart.doneOn(system));
+    UserShardStart start = UserShardStart.onceMemberUp(system, WAIT);
+    // Not a member yet: nothing can allocate a shard, and the node is not done.
+    Thread.sleep(300);
+    assertFalse(start.isDone());
+    assertFalse(UserShardStart.doneOn(system));
 
-      EngineTestConfig.joinSelf(system);
-      start.whenDone().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    EngineTestConfig.joinSelf(system);
+    start.whenDone().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
-      assertTrue(UserShardStart.doneOn(system));
-      assertEquals(24, start.shards());
-      assertEquals(0, start.failed());
-      assertEquals(24, userShardsOf(system));
-    } finally {
-      testKit.shutdownTestKit();
-    }
+    assertTrue(UserShardStart.doneOn(system));
+    assertEquals(24, start.shards());
+    assertEquals(0, start.failed());
+    assertEquals(24, userShardsOf(system));
   }
 
   @Test
   void aNodeThatCannotSendItsReadsIsDoneAllTheSame() throws Exception {
-    ActorTestKit testKit = nodeWithoutUsers("UserShardStartFailingTest", 24);
-    try {
-      ActorSystem<Void> system = testKit.system();
+    ActorSystem<Void> system = nodeWithoutUsers("UserShardStartFailingTest", 24);
 
-      UserShardStart start = UserShardStart.onceMemberUp(system, WAIT);
-      EngineTestConfig.joinSelf(system);
-      start.whenDone().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    UserShardStart start = UserShardStart.onceMemberUp(system, WAIT);
+    EngineTestConfig.joinSelf(system);
+    start.whenDone().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
-      assertTrue(UserShardStart.doneOn(system));
-      assertEquals(24, start.failed());
-    } finally {
-      testKit.shutdownTestKit();
-    }
+    assertTrue(UserShardStart.doneOn(system));
+    assertEquals(24, start.failed());
   }
 
   @Test
   void aNodeOfAMultiNodeClusterStartsNoShard() throws Exception {
-    ActorTestKit testKit = node("UserShardStartNoneTest", 24);
-    try {
-      ActorSystem<Void> system = testKit.system();
+    ActorSystem<Void> system = node("UserShardStartNoneTest", 24);
 
-      UserShardStart start = UserShardStart.none(system);
-      EngineTestConfig.joinSelf(system);
-      Thread.sleep(500);
+    UserShardStart start = UserShardStart.none(system);
+    EngineTestConfig.joinSelf(system);
+    Thread.sleep(500);
 
-      assertTrue(start.isDone());
-      assertTrue(UserShardStart.doneOn(system));
-      assertEquals(0, start.shards());
-      assertEquals(0, userShardsOf(system));
-    } finally {
+    assertTrue(start.isDone());
+    assertTrue(UserShardStart.doneOn(system));
+    assertEquals(0, start.shards());
+    assertEquals(0, userShardsOf(system));
+  }
+
+  @AfterEach
+  void stopNode() {
+    if (testKit != null) {
       testKit.shutdownTestKit();
     }
   }
 
   /** A node of {@code numberOfShards} user shards, not yet a member of any cluster. */
-  private static ActorTestKit node(String name, int numberOfShards) {
-    ActorTestKit testKit = nodeWithoutUsers(name, numberOfShards);
-    ActorSystem<Void> system = testKit.system();
+  private ActorSystem<Void> node(String name, int numberOfShards) {
+    ActorSystem<Void> system = nodeWithoutUsers(name, numberOfShards);
     UserEntity.init(
         system,
         TenantModels.fixed(
             () -> Definitions.of(ScoringModels.of(ScoringModel.defaultEngagement()))),
         UserEntitySettings.fromConfig(system.settings().config()));
-    return testKit;
+    return system;
   }
 
   /** The same node, where the user entities were never registered with sharding. */
-  private static ActorTestKit nodeWithoutUsers(String name, int numberOfShards) {
-    return ActorTestKit.create(
-        name,
-        EngineTestConfig.resolve(
-            ConfigFactory.parseString("pekko.cluster.sharding.number-of-shards = " + numberOfShards)
-                .withFallback(EngineTestConfig.selfJoinedCluster())
-                .withFallback(EngineTestConfig.engine())
-                .withFallback(EngineTestConfig.inMemoryPersistence())));
+  private ActorSystem<Void> nodeWithoutUsers(String name, int numberOfShards) {
+    testKit =
+        ActorTestKit.create(
+            name,
+            EngineTestConfig.resolve(
+                ConfigFactory.parseString(
+                        "pekko.cluster.sharding.number-of-shards = " + numberOfShards)
+                    .withFallback(EngineTestConfig.selfJoinedCluster())
+                    .withFallback(EngineTestConfig.engine())
+                    .withFallback(EngineTestConfig.inMemoryPersistence())));
+    return testKit.system();
   }
 
   private static int userShardsOf(ActorSystem<?> system) {
