@@ -1,10 +1,12 @@
 package io.pulse.engine.domain.audience;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,44 +24,53 @@ import java.util.Optional;
 })
 public sealed interface Behaviour {
 
-  /** The timestamps (epoch milliseconds, oldest first) of the most recent matching events. */
-  record Recent(List<Long> millis) implements Behaviour {
+  /**
+   * The timestamps (epoch milliseconds, oldest first) of the most recent matching events. Held as
+   * primitives: every window is counted at every event, and a list of boxed times costs a memory
+   * read per time, of objects scattered over the heap, where an array is one read.
+   */
+  final class Recent implements Behaviour {
 
-    public static final Recent NONE = new Recent(List.of());
+    public static final Recent NONE = new Recent(new long[0]);
 
-    public Recent {
-      millis = millis == null ? List.of() : List.copyOf(millis);
+    private final long[] millis;
+
+    private Recent(long[] millis) {
+      this.millis = millis;
+    }
+
+    @JsonCreator
+    public Recent(@JsonProperty("millis") List<Long> millis) {
+      this(millis == null ? new long[0] : millis.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    /** The held times, oldest first, as they are stored. */
+    @JsonProperty("millis")
+    public List<Long> millis() {
+      return Arrays.stream(millis).boxed().toList();
     }
 
     /** With an event at {@code at}, keeping the {@code keep} most recent. */
     Recent with(Instant at, int keep) {
-      List<Long> next = new ArrayList<>(millis.size() + 1);
       long added = at.toEpochMilli();
-      boolean inserted = false;
-      for (long held : millis) {
-        if (!inserted && added < held) {
-          next.add(added);
-          inserted = true;
-        }
-        next.add(held);
+      int position = millis.length;
+      while (position > 0 && added < millis[position - 1]) {
+        position--;
       }
-      if (!inserted) {
-        next.add(added);
-      }
-      while (next.size() > keep) {
-        next.remove(0);
-      }
-      return new Recent(next);
+      long[] grown = new long[millis.length + 1];
+      System.arraycopy(millis, 0, grown, 0, position);
+      grown[position] = added;
+      System.arraycopy(millis, position, grown, position + 1, millis.length - position);
+      int dropped = Math.max(0, grown.length - keep);
+      return new Recent(dropped == 0 ? grown : Arrays.copyOfRange(grown, dropped, grown.length));
     }
 
     /** How many of the held events fall in {@code (now - within, now]}. */
     int countWithin(Duration within, Instant now) {
-      long from = now.toEpochMilli() - within.toMillis();
       long to = now.toEpochMilli();
+      long from = to - within.toMillis();
       int count = 0;
-      // Indexed, not iterated: this runs for every window at every event.
-      for (int i = 0; i < millis.size(); i++) {
-        long held = millis.get(i);
+      for (long held : millis) {
         if (held > from && held <= to) {
           count++;
         }
@@ -73,10 +84,10 @@ public sealed interface Behaviour {
      */
     Optional<Instant> nextChange(Duration within, Instant now) {
       long nowMillis = now.toEpochMilli();
+      long windowMillis = within.toMillis();
       long next = Long.MAX_VALUE;
-      for (int i = 0; i < millis.size(); i++) {
-        long held = millis.get(i);
-        long leaves = held + within.toMillis();
+      for (long held : millis) {
+        long leaves = held + windowMillis;
         if (leaves > nowMillis) {
           next = Math.min(next, leaves);
         }
@@ -85,6 +96,21 @@ public sealed interface Behaviour {
         }
       }
       return next == Long.MAX_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(next));
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Recent recent && Arrays.equals(millis, recent.millis);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(millis);
+    }
+
+    @Override
+    public String toString() {
+      return "Recent[millis=" + Arrays.toString(millis) + "]";
     }
   }
 
