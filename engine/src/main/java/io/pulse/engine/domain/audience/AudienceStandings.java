@@ -8,34 +8,38 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A user's standings by audience id: an immutable map kept as arrays, in the order the audiences
  * were first stood in. A user's audiences change on most events (a hit remembered, a membership
- * changed): a change copies three small arrays, where a hash map would copy every entry into a
- * mutable map and then into an immutable one. A lookup compares hash codes kept in an array before
- * it reads an id, since a user is seldom in the processor's cache when an event arrives.
+ * changed): a change copies one small array, where a hash map would copy every entry into a mutable
+ * map and then into an immutable one.
+ *
+ * <p>The ids and their hash codes are a {@link Layout} that every user whose audiences were first
+ * stood in the same order shares, so a lookup compares hash codes that stay in the processor's
+ * cache from one user to the next, and a user holds only its standings.
  *
  * <p>Equal to any map with the same entries, and stored as any map is.
  */
 final class AudienceStandings extends AbstractMap<String, AudienceStanding> {
 
   static final AudienceStandings EMPTY =
-      new AudienceStandings(new String[0], new int[0], new AudienceStanding[0]);
+      new AudienceStandings(Layout.ROOT, new AudienceStanding[0]);
 
-  private final String[] ids;
-  private final int[] hashes;
+  private final Layout layout;
   private final AudienceStanding[] standings;
 
-  private AudienceStandings(String[] ids, int[] hashes, AudienceStanding[] standings) {
-    this.ids = ids;
-    this.hashes = hashes;
+  private AudienceStandings(Layout layout, AudienceStanding[] standings) {
+    this.layout = layout;
     this.standings = standings;
   }
 
   /**
    * {@code map} as standings: itself when it already is; refuses a null id or standing, as
-   * Map.copyOf does. Read from a stored form, so built entry by entry, an id held twice once.
+   * Map.copyOf does. Read from a stored form, so built entry by entry, an id held twice once, and
+   * with the standings users share where a stored one equals one of them.
    */
   static AudienceStandings copyOf(Map<String, AudienceStanding> map) {
     if (map instanceof AudienceStandings own) {
@@ -43,7 +47,10 @@ final class AudienceStandings extends AbstractMap<String, AudienceStanding> {
     }
     AudienceStandings copied = EMPTY;
     for (Map.Entry<String, AudienceStanding> entry : map.entrySet()) {
-      copied = copied.with(Objects.requireNonNull(entry.getKey(), "audience id"), entry.getValue());
+      copied =
+          copied.with(
+              Objects.requireNonNull(entry.getKey(), "audience id"),
+              AudienceStanding.shared(Objects.requireNonNull(entry.getValue(), "standing")));
     }
     return copied;
   }
@@ -52,46 +59,90 @@ final class AudienceStandings extends AbstractMap<String, AudienceStanding> {
   AudienceStandings with(String id, AudienceStanding standing) {
     Objects.requireNonNull(standing, "standing");
     int hash = id.hashCode();
-    int index = indexOf(id, hash);
+    int index = layout.indexOf(id, hash);
     if (index >= 0) {
       AudienceStanding[] replaced = standings.clone();
       replaced[index] = standing;
-      return new AudienceStandings(ids, hashes, replaced);
+      return new AudienceStandings(layout, replaced);
     }
-    int size = ids.length;
-    String[] grownIds = Arrays.copyOf(ids, size + 1);
-    int[] grownHashes = Arrays.copyOf(hashes, size + 1);
-    AudienceStanding[] grown = Arrays.copyOf(standings, size + 1);
-    grownIds[size] = id;
-    grownHashes[size] = hash;
-    grown[size] = standing;
-    return new AudienceStandings(grownIds, grownHashes, grown);
+    AudienceStanding[] grown = Arrays.copyOf(standings, standings.length + 1);
+    grown[standings.length] = standing;
+    return new AudienceStandings(layout.then(id, hash), grown);
   }
 
   /**
    * These standings without {@code id}'s; rare (an audience deleted), so rebuilt entry by entry.
    */
   AudienceStandings without(String id) {
-    int index = indexOf(id, id.hashCode());
+    int index = layout.indexOf(id, id.hashCode());
     if (index < 0) {
       return this;
     }
     AudienceStandings kept = EMPTY;
-    for (int i = 0; i < ids.length; i++) {
+    for (int i = 0; i < standings.length; i++) {
       if (i != index) {
-        kept = kept.with(ids[i], standings[i]);
+        kept = kept.with(layout.ids[i], standings[i]);
       }
     }
     return kept;
   }
 
-  private int indexOf(Object id, int hash) {
-    for (int i = 0; i < hashes.length; i++) {
-      if (hashes[i] == hash && ids[i].equals(id)) {
-        return i;
-      }
+  /** Whether these standings hold their ids in the very arrays that {@code other}'s do. */
+  boolean sharesIdsWith(AudienceStandings other) {
+    return layout == other.layout;
+  }
+
+  /**
+   * Audience ids in the order a user first stood in them, with their hash codes; shared by every
+   * user who stood in the same audiences in the same order. Each layout knows the layouts one id
+   * longer that users have grown it into. Their number is bounded: past {@link #SHARED_AT_MOST}
+   * (audiences defined and deleted over a long life, in many orders), a grown layout is the user's
+   * own, which costs memory and cache but changes no answer.
+   */
+  private static final class Layout {
+    static final int SHARED_AT_MOST = 10_000;
+    static final Layout ROOT = new Layout(new String[0], new int[0]);
+    private static final AtomicInteger SHARED = new AtomicInteger();
+
+    private final String[] ids;
+    private final int[] hashes;
+    private final ConcurrentHashMap<String, Layout> grown = new ConcurrentHashMap<>(2);
+
+    private Layout(String[] ids, int[] hashes) {
+      this.ids = ids;
+      this.hashes = hashes;
     }
-    return -1;
+
+    int indexOf(Object id, int hash) {
+      for (int i = 0; i < hashes.length; i++) {
+        if (hashes[i] == hash && ids[i].equals(id)) {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    /** This layout followed by {@code id}. */
+    Layout then(String id, int hash) {
+      Layout shared = grown.get(id);
+      if (shared != null) {
+        return shared;
+      }
+      String[] longerIds = Arrays.copyOf(ids, ids.length + 1);
+      int[] longerHashes = Arrays.copyOf(hashes, hashes.length + 1);
+      longerIds[ids.length] = id;
+      longerHashes[ids.length] = hash;
+      Layout longer = new Layout(longerIds, longerHashes);
+      if (SHARED.get() >= SHARED_AT_MOST) {
+        return longer;
+      }
+      Layout raced = grown.putIfAbsent(id, longer);
+      if (raced != null) {
+        return raced;
+      }
+      SHARED.incrementAndGet();
+      return longer;
+    }
   }
 
   @Override
@@ -99,7 +150,7 @@ final class AudienceStandings extends AbstractMap<String, AudienceStanding> {
     if (id == null) {
       return null;
     }
-    int index = indexOf(id, id.hashCode());
+    int index = layout.indexOf(id, id.hashCode());
     return index < 0 ? null : standings[index];
   }
 
@@ -110,12 +161,12 @@ final class AudienceStandings extends AbstractMap<String, AudienceStanding> {
 
   @Override
   public int size() {
-    return ids.length;
+    return standings.length;
   }
 
   @Override
   public boolean isEmpty() {
-    return ids.length == 0;
+    return standings.length == 0;
   }
 
   @Override
@@ -128,16 +179,16 @@ final class AudienceStandings extends AbstractMap<String, AudienceStanding> {
 
           @Override
           public boolean hasNext() {
-            return next < ids.length;
+            return next < standings.length;
           }
 
           @Override
           public Map.Entry<String, AudienceStanding> next() {
-            if (next >= ids.length) {
+            if (next >= standings.length) {
               throw new NoSuchElementException();
             }
             Map.Entry<String, AudienceStanding> entry =
-                new AbstractMap.SimpleImmutableEntry<>(ids[next], standings[next]);
+                new AbstractMap.SimpleImmutableEntry<>(layout.ids[next], standings[next]);
             next++;
             return entry;
           }
@@ -146,7 +197,7 @@ final class AudienceStandings extends AbstractMap<String, AudienceStanding> {
 
       @Override
       public int size() {
-        return ids.length;
+        return standings.length;
       }
     };
   }

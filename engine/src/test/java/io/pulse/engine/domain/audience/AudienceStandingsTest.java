@@ -79,6 +79,27 @@ class AudienceStandingsTest {
   }
 
   @Test
+  void usersWhoFirstStoodInTheSameAudiencesInTheSameOrderShareTheirIds() {
+    AudienceStandings ann =
+        AudienceStandings.EMPTY
+            .with("hot", standing("hot"))
+            .with("warm", standing("warm").follow(entered("warm")));
+    AudienceStandings bob =
+        AudienceStandings.EMPTY
+            .with(new String("hot"), standing("hot").follow(entered("hot")))
+            .with(new String("warm"), standing("warm"));
+    AudienceStandings cid =
+        AudienceStandings.EMPTY.with("warm", standing("warm")).with("hot", standing("hot"));
+
+    assertTrue(ann.sharesIdsWith(bob), "the same audiences in the same order");
+    assertFalse(ann.sharesIdsWith(cid), "another order is another layout");
+    assertTrue(ann.sharesIdsWith(ann.with("hot", standing("hot"))), "a change keeps the layout");
+    assertTrue(ann.get("warm").member());
+    assertFalse(bob.get("warm").member());
+    assertEquals(List.of("warm", "hot"), new ArrayList<>(cid.keySet()));
+  }
+
+  @Test
   void aMapIsCopiedOnceAndStandingsAreNotCopiedAgain() {
     Map<String, AudienceStanding> stored = new LinkedHashMap<>();
     stored.put("hot", standing("hot"));
