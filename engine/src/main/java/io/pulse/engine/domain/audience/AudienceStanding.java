@@ -6,6 +6,7 @@ import java.util.AbstractList;
 import java.util.List;
 import java.util.Objects;
 import java.util.RandomAccess;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One user's standing in one audience: under which version of its definition it is kept, whether
@@ -28,9 +29,39 @@ public record AudienceStanding(
                 : new Slots(behaviours.toArray(Behaviour[]::new));
   }
 
+  /**
+   * Standings that remember no behaviour and have had at most this many transitions are shared by
+   * every user who holds them: most users stand in most audiences that way (not yet in, or entered
+   * once), and a shared standing costs a user no memory and stays in the processor's cache from one
+   * user to the next.
+   */
+  static final int SHARED_UP_TO_TRANSITIONS = 2;
+
+  /** Bounds the shared standings, which audiences defined anew over a long life would grow. */
+  static final int SHARED_AT_MOST = 10_000;
+
+  private static final ConcurrentHashMap<AudienceStanding, AudienceStanding> SHARED =
+      new ConcurrentHashMap<>();
+
   /** A user not yet in the audience under {@code version}, with no behaviour remembered. */
   public static AudienceStanding fresh(String audience, long version) {
-    return new AudienceStanding(audience, version, false, 0, List.of());
+    return shared(new AudienceStanding(audience, version, false, 0, List.of()));
+  }
+
+  /** {@code standing}, or the equal one users share when it is of the kind that is shared. */
+  static AudienceStanding shared(AudienceStanding standing) {
+    if (!standing.behaviours.isEmpty() || standing.transitions > SHARED_UP_TO_TRANSITIONS) {
+      return standing;
+    }
+    AudienceStanding held = SHARED.get(standing);
+    if (held != null) {
+      return held;
+    }
+    if (SHARED.size() >= SHARED_AT_MOST) {
+      return standing;
+    }
+    held = SHARED.putIfAbsent(standing, standing);
+    return held == null ? standing : held;
   }
 
   /** The behaviour of {@code slot}; none before its first event. */
@@ -58,8 +89,8 @@ public record AudienceStanding(
   }
 
   public AudienceStanding follow(AudienceTransition transition) {
-    return new AudienceStanding(
-        audience, version, transition.entered(), transitions + 1, behaviours);
+    return shared(
+        new AudienceStanding(audience, version, transition.entered(), transitions + 1, behaviours));
   }
 
   /**

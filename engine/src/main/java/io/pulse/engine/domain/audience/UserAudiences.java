@@ -295,7 +295,7 @@ public record UserAudiences(Instant asOf, Map<String, AudienceStanding> standing
   }
 
   public UserAudiences apply(AudienceReevaluated reevaluated) {
-    AudienceStanding standing = reevaluated.standing();
+    AudienceStanding standing = AudienceStanding.shared(reevaluated.standing());
     return new UserAudiences(
         later(asOf, reevaluated.at()), held().with(standing.audience(), standing));
   }

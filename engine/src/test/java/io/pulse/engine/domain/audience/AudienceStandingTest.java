@@ -9,7 +9,9 @@ import static io.pulse.engine.domain.audience.AudienceFixtures.user;
 import static io.pulse.engine.domain.audience.AudienceFixtures.window;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +25,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,6 +53,59 @@ class AudienceStandingTest {
     assertNull(hit.behaviour(0), "the standing hit before is not changed by the next hit");
     assertEquals(Behaviour.Recent.NONE.with(later, 10), again.behaviour(0));
     assertEquals(hit.behaviour(2), again.behaviour(2));
+  }
+
+  @Test
+  void usersShareTheStandingsThatRememberNoBehaviourAndHadFewTransitions() {
+    AudienceStanding annFresh = AudienceStanding.fresh("hot", 1);
+    AudienceStanding bobFresh = AudienceStanding.fresh(new String("hot"), 1);
+    AudienceTransition entered =
+        new AudienceTransition(
+            "ann:audience:hot:1", "ann", "hot", null, "member", T0, TransitionCause.EVENT, 1);
+    AudienceTransition left =
+        new AudienceTransition(
+            "ann:audience:hot:2", "ann", "hot", "member", null, T0, TransitionCause.EVENT, 1);
+
+    assertSame(annFresh, bobFresh);
+    assertSame(annFresh.follow(entered), bobFresh.follow(entered));
+    assertNotSame(AudienceStanding.fresh("hot", 2), annFresh, "another version");
+    AudienceStanding third = annFresh.follow(entered).follow(left).follow(entered);
+    assertEquals(3, third.transitions());
+    assertTrue(third.member());
+    assertNotSame(third, bobFresh.follow(entered).follow(left).follow(entered), "too many");
+    AudienceStanding hit = annFresh.with(windowHit(0), T0);
+    assertNotSame(hit, bobFresh.with(windowHit(0), T0), "a remembered behaviour is a user's own");
+    assertEquals(hit, bobFresh.with(windowHit(0), T0));
+
+    // a standing read back from its stored form is shared again
+    AudienceStanding stored = new AudienceStanding("hot", 1, true, 1, List.of());
+    assertNotSame(annFresh.follow(entered), stored);
+    assertSame(
+        annFresh.follow(entered),
+        new UserAudiences(T0, Map.of("hot", stored)).standing("hot").orElseThrow());
+  }
+
+  @Test
+  void aWindowKeepsTheMostRecentTimesInOrderAndEqualsTheSameTimesHeldAnyWay() {
+    Behaviour.Recent recent =
+        Behaviour.Recent.NONE
+            .with(T0.plusSeconds(5), 3)
+            .with(T0, 3)
+            .with(T0.plusSeconds(9), 3)
+            .with(T0.plusSeconds(5), 3);
+
+    long t0 = T0.toEpochMilli();
+    assertEquals(List.of(t0 + 5_000, t0 + 5_000, t0 + 9_000), recent.millis());
+    assertEquals(new Behaviour.Recent(recent.millis()), recent);
+    assertEquals(new Behaviour.Recent(recent.millis()).hashCode(), recent.hashCode());
+    assertEquals(3, recent.countWithin(Duration.ofSeconds(5), T0.plusSeconds(9)));
+    assertEquals(
+        1, recent.countWithin(Duration.ofSeconds(4), T0.plusSeconds(9)), "(now - 4 s, now]");
+    assertEquals(
+        Optional.of(T0.plusSeconds(10)),
+        recent.nextChange(Duration.ofSeconds(5), T0.plusSeconds(9)));
+    assertEquals(new Behaviour.Recent(List.of()), Behaviour.Recent.NONE);
+    assertEquals(new Behaviour.Recent(null), Behaviour.Recent.NONE);
   }
 
   @Test
