@@ -29,6 +29,7 @@
 #   JOURNAL_MANIFEST  event_ser_manifest of recorded events, or "all"           [event-recorded]
 #   PULSE_HEAP        server heap                               [4g]
 #   PULSE_JAVA_OPTS   extra server JVM options                  []
+#   PULSE_JAVA        the server's java command                 [java]
 #   LOADTEST_HEAP     load generator heap                       [512m]
 #   READY_TIMEOUT     seconds to wait for /health/ready         [120]
 #   PGHOST PGPORT PGUSER PGPASSWORD  PostgreSQL (trusted local auth)  [127.0.0.1 5432 postgres -]
@@ -62,6 +63,7 @@ JOURNAL_TABLE="${JOURNAL_TABLE:-event_journal}"
 JOURNAL_MANIFEST="${JOURNAL_MANIFEST:-event-recorded}"
 PULSE_HEAP="${PULSE_HEAP:-4g}"
 PULSE_JAVA_OPTS="${PULSE_JAVA_OPTS:-}"
+PULSE_JAVA="${PULSE_JAVA:-java}"
 LOADTEST_HEAP="${LOADTEST_HEAP:-512m}"
 READY_TIMEOUT="${READY_TIMEOUT:-120}"
 PGHOST="${PGHOST:-127.0.0.1}"
@@ -190,7 +192,7 @@ start_server() {
     PULSE_DB_MIGRATE=auto \
     PULSE_HTTP_PORT="$SERVER_PORT" \
     PULSE_ADMIN_KEY="$BENCH_ADMIN_KEY" \
-    java "-Xmx$PULSE_HEAP" $PULSE_JAVA_OPTS -jar "$PULSE_JAR" >"$server_log" 2>&1 &
+    "$PULSE_JAVA" "-Xmx$PULSE_HEAP" $PULSE_JAVA_OPTS -jar "$PULSE_JAR" >"$server_log" 2>&1 &
   SERVER_PID=$!
   local deadline=$((SECONDS + READY_TIMEOUT))
   until [[ "$(http_status "$SERVER_PORT" /health/ready)" == 200 ]]; do
@@ -315,7 +317,7 @@ stop_server
 # --- BENCHMARKS.md -----------------------------------------------------------------------------
 cpu_model="$(awk -F: '/model name/ {sub(/^[ \t]+/, "", $2); print $2; exit}' /proc/cpuinfo)"
 memory="$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
-java_version="$(java -version 2>&1 | head -n 1)"
+java_version="$("$PULSE_JAVA" -version 2>&1 | head -n 1)"
 pg_version="$(psql_admin -c 'SHOW server_version')"
 commit="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 if [[ -n "$RATE" ]]; then
