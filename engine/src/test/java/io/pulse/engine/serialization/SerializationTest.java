@@ -48,7 +48,9 @@ import io.pulse.engine.domain.access.TenantId;
 import io.pulse.engine.domain.audience.Audience;
 import io.pulse.engine.domain.audience.AudienceCondition;
 import io.pulse.engine.domain.audience.AudienceCondition.TraitOperator;
+import io.pulse.engine.domain.audience.AudienceStanding;
 import io.pulse.engine.domain.audience.Audiences;
+import io.pulse.engine.domain.audience.Behaviour;
 import io.pulse.engine.domain.audience.EventMatch;
 import io.pulse.engine.domain.audience.Metric;
 import io.pulse.engine.domain.audience.NumberTest;
@@ -679,6 +681,35 @@ class SerializationTest {
             });
     assertEquals(List.of(idsFrom(0, 32), idsFrom(32, 64), idsFrom(64, 70)), chunks);
     assertJournalRoundTrip(user, "user-state");
+  }
+
+  @Test
+  void aWindowsTimesAreStoredAsTheKindAndTheTimesAlone() throws Exception {
+    AudienceReevaluated reevaluated =
+        new AudienceReevaluated(
+            new AudienceStanding(
+                "browsers",
+                1,
+                true,
+                1,
+                List.of(new Behaviour.Recent(List.of(1_000L, 2_000L, 2_000L)))),
+            T0);
+
+    byte[] bytes = serialization.serialize(reevaluated).get();
+    com.fasterxml.jackson.databind.JsonNode window =
+        new ObjectMapper(new CBORFactory())
+            .readTree(bytes)
+            .get("standing")
+            .get("behaviours")
+            .get(0);
+
+    // The form windows have always been stored in, which older nodes read.
+    assertEquals(List.of("kind", "millis"), fieldNamesOf(window));
+    assertEquals("recent", window.get("kind").asText());
+    List<Long> millis = new ArrayList<>();
+    window.get("millis").forEach(time -> millis.add(time.asLong()));
+    assertEquals(List.of(1_000L, 2_000L, 2_000L), millis);
+    assertJournalRoundTrip(reevaluated, "audience-reevaluated");
   }
 
   private static Set<String> idsFrom(int first, int end) {

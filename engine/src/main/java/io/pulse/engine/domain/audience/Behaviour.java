@@ -1,5 +1,6 @@
 package io.pulse.engine.domain.audience;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
@@ -29,6 +30,11 @@ public sealed interface Behaviour {
    * primitives: every window is counted at every event, and a list of boxed times costs a memory
    * read per time, of objects scattered over the heap, where an array is one read.
    */
+  // Only the annotated creator and accessor make the stored form: a field renamed never adds to it.
+  @JsonAutoDetect(
+      fieldVisibility = JsonAutoDetect.Visibility.NONE,
+      getterVisibility = JsonAutoDetect.Visibility.NONE,
+      isGetterVisibility = JsonAutoDetect.Visibility.NONE)
   final class Recent implements Behaviour {
 
     public static final Recent NONE = new Recent(new long[0]);
@@ -44,7 +50,6 @@ public sealed interface Behaviour {
       this(millis == null ? new long[0] : millis.stream().mapToLong(Long::longValue).toArray());
     }
 
-    /** The held times, oldest first, as they are stored. */
     @JsonProperty("millis")
     public List<Long> millis() {
       return Arrays.stream(millis).boxed().toList();
