@@ -37,7 +37,10 @@ public record AudienceStanding(
    */
   static final int SHARED_UP_TO_TRANSITIONS = 2;
 
-  /** Bounds the shared standings, which audiences defined anew over a long life would grow. */
+  /**
+   * Bounds the shared standings, which audiences defined anew over a long life would grow: past it
+   * they start afresh, and users keep the standings they hold.
+   */
   static final int SHARED_AT_MOST = 10_000;
 
   private static final ConcurrentHashMap<AudienceStanding, AudienceStanding> SHARED =
@@ -58,7 +61,7 @@ public record AudienceStanding(
       return held;
     }
     if (SHARED.size() >= SHARED_AT_MOST) {
-      return standing;
+      SHARED.clear();
     }
     held = SHARED.putIfAbsent(standing, standing);
     return held == null ? standing : held;

@@ -25,6 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class AudienceStandings extends AbstractMap<String, AudienceStanding> {
 
+  /** How many layouts users grow before the shared tree of layouts starts afresh. */
+  static final int LAYOUTS_SHARED_AT_MOST = 10_000;
+
   static final AudienceStandings EMPTY =
       new AudienceStandings(Layout.ROOT, new AudienceStanding[0]);
 
@@ -95,14 +98,15 @@ final class AudienceStandings extends AbstractMap<String, AudienceStanding> {
   /**
    * Audience ids in the order a user first stood in them, with their hash codes; shared by every
    * user who stood in the same audiences in the same order. Each layout knows the layouts one id
-   * longer that users have grown it into. Their number is bounded: past {@link #SHARED_AT_MOST}
-   * (audiences defined and deleted over a long life, in many orders), a grown layout is the user's
-   * own, which costs memory and cache but changes no answer.
+   * longer that users have grown it into. Their number is bounded: audiences defined and deleted
+   * over a long life, in many orders, would grow them without end, so past {@link
+   * #LAYOUTS_SHARED_AT_MOST} the tree starts afresh from the root. A user keeps the layout it holds
+   * (a layout is never changed, only no longer found from the root), and users who grow theirs from
+   * then on share the new tree.
    */
   private static final class Layout {
-    static final int SHARED_AT_MOST = 10_000;
     static final Layout ROOT = new Layout(new String[0], new int[0]);
-    private static final AtomicInteger SHARED = new AtomicInteger();
+    private static final AtomicInteger LAYOUTS_GROWN = new AtomicInteger();
 
     private final String[] ids;
     private final int[] hashes;
@@ -122,7 +126,10 @@ final class AudienceStandings extends AbstractMap<String, AudienceStanding> {
       return -1;
     }
 
-    /** This layout followed by {@code id}. */
+    /**
+     * This layout followed by {@code id}: the one users already grew it into when there is one,
+     * since every user standing in a first audience would otherwise hold arrays of its own.
+     */
     Layout then(String id, int hash) {
       Layout shared = grown.get(id);
       if (shared != null) {
@@ -133,14 +140,16 @@ final class AudienceStandings extends AbstractMap<String, AudienceStanding> {
       longerIds[ids.length] = id;
       longerHashes[ids.length] = hash;
       Layout longer = new Layout(longerIds, longerHashes);
-      if (SHARED.get() >= SHARED_AT_MOST) {
-        return longer;
-      }
       Layout raced = grown.putIfAbsent(id, longer);
       if (raced != null) {
         return raced;
       }
-      SHARED.incrementAndGet();
+      if (LAYOUTS_GROWN.incrementAndGet() >= LAYOUTS_SHARED_AT_MOST) {
+        // Nothing depends on which layout a user holds, only on its ids: starting afresh while
+        // other threads grow theirs changes no answer.
+        LAYOUTS_GROWN.set(0);
+        ROOT.grown.clear();
+      }
       return longer;
     }
   }

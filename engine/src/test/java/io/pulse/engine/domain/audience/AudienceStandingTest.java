@@ -86,6 +86,22 @@ class AudienceStandingTest {
   }
 
   @Test
+  void pastTheBoundTheSharedStandingsStartAfreshAndUsersKeepWhatTheyHeld() {
+    AudienceStanding held = AudienceStanding.fresh("hot", 7);
+
+    for (int i = 0; i <= AudienceStanding.SHARED_AT_MOST; i++) {
+      AudienceStanding.fresh("audience-" + i, 1);
+    }
+
+    assertEquals(held, AudienceStanding.fresh("hot", 7));
+    assertSame(
+        AudienceStanding.fresh("late", 1),
+        AudienceStanding.fresh("late", 1),
+        "a standing first held past the bound is shared too");
+    assertFalse(held.member());
+  }
+
+  @Test
   void aWindowKeepsTheMostRecentTimesInOrderAndEqualsTheSameTimesHeldAnyWay() {
     Behaviour.Recent recent =
         Behaviour.Recent.NONE

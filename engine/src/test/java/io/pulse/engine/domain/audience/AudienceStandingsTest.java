@@ -100,6 +100,31 @@ class AudienceStandingsTest {
   }
 
   @Test
+  void pastTheBoundUsersShareANewTreeOfLayoutsAndKeepWhatTheyHeld() {
+    AudienceStandings held =
+        AudienceStandings.EMPTY
+            .with("hot", standing("hot"))
+            .with("warm", standing("warm").follow(entered("warm")));
+
+    // audiences stood in first by one user each, more than the tree keeps
+    for (int i = 0; i <= AudienceStandings.LAYOUTS_SHARED_AT_MOST; i++) {
+      AudienceStandings.EMPTY.with("first-" + i, standing("first-" + i));
+    }
+    AudienceStandings ann =
+        AudienceStandings.EMPTY
+            .with("hot", standing("hot"))
+            .with("warm", standing("warm").follow(entered("warm")));
+    AudienceStandings bob =
+        AudienceStandings.EMPTY.with("hot", standing("hot")).with("warm", standing("warm"));
+
+    assertFalse(held.sharesIdsWith(ann), "the tree started afresh");
+    assertTrue(ann.sharesIdsWith(bob), "and is shared again");
+    assertEquals(held, ann);
+    assertEquals(List.of("hot", "warm"), new ArrayList<>(held.keySet()));
+    assertTrue(held.get("warm").member());
+  }
+
+  @Test
   void aMapIsCopiedOnceAndStandingsAreNotCopiedAgain() {
     Map<String, AudienceStanding> stored = new LinkedHashMap<>();
     stored.put("hot", standing("hot"));
