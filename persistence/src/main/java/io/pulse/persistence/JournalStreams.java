@@ -3,9 +3,11 @@ package io.pulse.persistence;
 import io.pulse.engine.journal.JournalAvailability;
 import io.pulse.engine.journal.JournalFailures;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.event.Logging;
 import org.apache.pekko.japi.function.Creator;
+import org.apache.pekko.stream.AbruptStageTerminationException;
 import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.javadsl.RestartSource;
 import org.apache.pekko.stream.javadsl.Source;
@@ -44,15 +46,20 @@ public final class JournalStreams {
                       done.whenComplete(
                           (finished, failure) -> {
                             if (failure != null) {
-                              logFailure(journal, name, failure);
+                              logFailure(system, journal, name, failure);
                             }
                           });
                       return notUsed;
                     }));
   }
 
-  private static void logFailure(JournalAvailability journal, String name, Throwable failure) {
-    if (failure instanceof FellBehindException behind) {
+  private static void logFailure(
+      ActorSystem<?> system, JournalAvailability journal, String name, Throwable failure) {
+    if (failure instanceof AbruptStageTerminationException
+        || CoordinatedShutdown.get(system).getShutdownReason().isPresent()) {
+      // The node stops, and its streams with it: nothing failed that an operator should look at.
+      log.debug("{} stopped with the node: {}", name, failure.toString());
+    } else if (failure instanceof FellBehindException behind) {
       // A reader slower than the live read for a while: expected under load, and it loses nothing.
       log.info(
           "{} fell behind the live read and starts over after offset {}",

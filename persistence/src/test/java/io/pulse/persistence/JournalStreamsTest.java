@@ -106,4 +106,25 @@ class JournalStreamsTest {
         logged(Level.DEBUG).stream()
             .anyMatch(line -> line.startsWith("Reading failed while the journal is out of reach")));
   }
+
+  @Test
+  void aStreamStoppedWithTheNodeIsNoWarning() throws Exception {
+    CompletableFuture<String> reading =
+        JournalStreams.restarting(
+                testKit.system(), "Reading", RESTART, () -> Source.<String>maybe())
+            .runWith(Sink.head(), testKit.system())
+            .toCompletableFuture();
+    Thread.sleep(200);
+
+    testKit.shutdownTestKit();
+
+    assertTrue(
+        reading.handle((read, failure) -> failure).get(5, TimeUnit.SECONDS) != null,
+        "the stream ended with the node");
+    assertEquals(List.of(), logged(Level.WARN));
+    assertTrue(
+        logged(Level.DEBUG).stream()
+            .anyMatch(line -> line.startsWith("Reading stopped with the node")),
+        "" + logged(Level.DEBUG));
+  }
 }
