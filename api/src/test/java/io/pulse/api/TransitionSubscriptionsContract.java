@@ -53,7 +53,10 @@ abstract class TransitionSubscriptionsContract {
   static final Map<String, Object> SETTINGS =
       Map.ofEntries(
           Map.entry("pulse.transitions.stream.heartbeat-interval", "1s"),
-          Map.entry("pulse.transitions.stream.client-buffer", 300),
+          // Small enough that a client reading nothing falls behind within the 1,500 transitions
+          // of the slow-client test, large enough that one reading all the time keeps up while
+          // the server's burst of them takes the machine's cores.
+          Map.entry("pulse.transitions.stream.client-buffer", 700),
           Map.entry("pulse.webhooks.max-attempts", MAX_ATTEMPTS),
           Map.entry("pulse.webhooks.min-backoff", MIN_BACKOFF_MILLIS + "ms"),
           Map.entry("pulse.webhooks.max-backoff", MAX_BACKOFF_MILLIS + "ms"),
