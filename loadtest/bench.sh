@@ -230,6 +230,7 @@ fi
 [[ -f "$LOADTEST_JAR" ]] || die "missing $LOADTEST_JAR after the build"
 command -v psql >/dev/null || die "psql not found"
 command -v curl >/dev/null || die "curl not found"
+command -v "$PULSE_JAVA" >/dev/null || die "PULSE_JAVA: $PULSE_JAVA not found"
 psql_admin -c 'SELECT 1' >/dev/null || die "PostgreSQL not reachable at $PGHOST:$PGPORT as $PGUSER"
 mkdir -p "$RESULTS_DIR"
 log "results in $RESULTS_DIR"
@@ -318,6 +319,7 @@ stop_server
 cpu_model="$(awk -F: '/model name/ {sub(/^[ \t]+/, "", $2); print $2; exit}' /proc/cpuinfo)"
 memory="$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
 java_version="$("$PULSE_JAVA" -version 2>&1 | head -n 1)"
+generator_java_version="$(java -version 2>&1 | head -n 1)"
 pg_version="$(psql_admin -c 'SHOW server_version')"
 commit="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 if [[ -n "$RATE" ]]; then
@@ -336,8 +338,9 @@ fi
 [[ -f "$BENCHMARKS_FILE" ]] || printf '# Pulse benchmarks\n' >"$BENCHMARKS_FILE"
 {
   printf '\n## %s%s\n\n' "$(date -u '+%Y-%m-%d %H:%M UTC')" "${LABEL:+ — $LABEL}"
-  printf -- '- Machine: %s cores (%s), %s RAM; %s; PostgreSQL %s on %s:%s\n' \
-    "$(nproc)" "$cpu_model" "$memory" "$java_version" "$pg_version" "$PGHOST" "$PGPORT"
+  printf -- '- Machine: %s cores (%s), %s RAM; server on %s, load generator on %s; PostgreSQL %s on %s:%s\n' \
+    "$(nproc)" "$cpu_model" "$memory" "$java_version" "$generator_java_version" "$pg_version" \
+    "$PGHOST" "$PGPORT"
   printf -- '- Commit %s; server heap %s%s; load generator on the same machine, heap %s\n' \
     "$commit" "$PULSE_HEAP" "${PULSE_JAVA_OPTS:+, options \`$PULSE_JAVA_OPTS\`}" "$LOADTEST_HEAP"
   printf -- '- Load: %s; %s s warm-up + %s s measured; %s users; duplicate ratio %s; %s\n' \
