@@ -80,10 +80,7 @@ class AudienceStandingsTest {
 
   @Test
   void usersWhoFirstStoodInTheSameAudiencesInTheSameOrderShareTheirIds() {
-    AudienceStandings ann =
-        AudienceStandings.EMPTY
-            .with("hot", standing("hot"))
-            .with("warm", standing("warm").follow(entered("warm")));
+    AudienceStandings ann = hotThenAMemberOfWarm();
     AudienceStandings bob =
         AudienceStandings.EMPTY
             .with(new String("hot"), standing("hot").follow(entered("hot")))
@@ -99,21 +96,22 @@ class AudienceStandingsTest {
     assertEquals(List.of("warm", "hot"), new ArrayList<>(cid.keySet()));
   }
 
+  /** A user who first stood in "hot", then in "warm", and entered "warm". */
+  private static AudienceStandings hotThenAMemberOfWarm() {
+    return AudienceStandings.EMPTY
+        .with("hot", standing("hot"))
+        .with("warm", standing("warm").follow(entered("warm")));
+  }
+
   @Test
   void pastTheBoundUsersShareANewTreeOfLayoutsAndKeepWhatTheyHeld() {
-    AudienceStandings held =
-        AudienceStandings.EMPTY
-            .with("hot", standing("hot"))
-            .with("warm", standing("warm").follow(entered("warm")));
+    AudienceStandings held = hotThenAMemberOfWarm();
 
     // audiences stood in first by one user each, more than the tree keeps
     for (int i = 0; i <= AudienceStandings.LAYOUTS_SHARED_AT_MOST; i++) {
       AudienceStandings.EMPTY.with("first-" + i, standing("first-" + i));
     }
-    AudienceStandings ann =
-        AudienceStandings.EMPTY
-            .with("hot", standing("hot"))
-            .with("warm", standing("warm").follow(entered("warm")));
+    AudienceStandings ann = hotThenAMemberOfWarm();
     AudienceStandings bob =
         AudienceStandings.EMPTY.with("hot", standing("hot")).with("warm", standing("warm"));
 
