@@ -156,12 +156,12 @@ public final class UserShardStart {
   }
 
   /** Completes once the start is done ({@link #isDone}). */
-  public CompletionStage<UserShardStart> whenDone() {
+  CompletionStage<UserShardStart> whenDone() {
     return done;
   }
 
   /** Shards read from: one per shard, none on a node of a multi-node cluster. */
-  public int shards() {
+  int shards() {
     return entityIds.size();
   }
 
@@ -169,7 +169,7 @@ public final class UserShardStart {
    * Reads that failed: the user did not answer in time (the journal was down, for example), or the
    * read could not be sent; a shard whose read was sent has started all the same.
    */
-  public int failed() {
+  int failed() {
     return failed.get();
   }
 
