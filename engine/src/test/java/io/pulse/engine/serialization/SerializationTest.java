@@ -712,6 +712,35 @@ class SerializationTest {
     assertJournalRoundTrip(reevaluated, "audience-reevaluated");
   }
 
+  @Test
+  void aWaitIsStoredAsTheKindAndItsTwoMoments() throws Exception {
+    AudienceReevaluated reevaluated =
+        new AudienceReevaluated(
+            new AudienceStanding(
+                "carts",
+                1,
+                false,
+                0,
+                List.of(new Behaviour.Wait(5_000L, 3_000L), new Behaviour.Wait(7_000L, null))),
+            T0);
+
+    byte[] bytes = serialization.serialize(reevaluated).get();
+    com.fasterxml.jackson.databind.JsonNode behaviours =
+        new ObjectMapper(new CBORFactory()).readTree(bytes).get("standing").get("behaviours");
+
+    // The form waits have always been stored in, which older nodes read: a follow-up not seen yet
+    // is a null.
+    com.fasterxml.jackson.databind.JsonNode followed = behaviours.get(0);
+    assertEquals(List.of("kind", "started", "followed"), fieldNamesOf(followed));
+    assertEquals("wait", followed.get("kind").asText());
+    assertEquals(5_000L, followed.get("started").asLong());
+    assertEquals(3_000L, followed.get("followed").asLong());
+    com.fasterxml.jackson.databind.JsonNode waiting = behaviours.get(1);
+    assertEquals(List.of("kind", "started", "followed"), fieldNamesOf(waiting));
+    assertTrue(waiting.get("followed").isNull());
+    assertJournalRoundTrip(reevaluated, "audience-reevaluated");
+  }
+
   private static Set<String> idsFrom(int first, int end) {
     Set<String> ids = new HashSet<>();
     for (int i = first; i < end; i++) {

@@ -24,9 +24,9 @@ public record AudienceStanding(
     behaviours =
         behaviours == null || behaviours.isEmpty()
             ? List.of()
-            : behaviours instanceof Slots owned
-                ? owned
-                : new Slots(behaviours.toArray(Behaviour[]::new));
+            : behaviours instanceof Slots || behaviours instanceof OneSlot
+                ? behaviours
+                : slots(behaviours.toArray(Behaviour[]::new));
   }
 
   /**
@@ -88,12 +88,40 @@ public record AudienceStanding(
               (held instanceof Behaviour.Wait wait ? wait : Behaviour.Wait.NONE).follow(at);
         };
     next[hit.slot()] = changed;
-    return new AudienceStanding(audience, version, member, transitions, new Slots(next));
+    return new AudienceStanding(audience, version, member, transitions, slots(next));
   }
 
   public AudienceStanding follow(AudienceTransition transition) {
     return shared(
         new AudienceStanding(audience, version, transition.entered(), transitions + 1, behaviours));
+  }
+
+  /** {@code slots} as a standing holds them, owning the array. */
+  private static List<Behaviour> slots(Behaviour[] slots) {
+    return slots.length == 1 ? new OneSlot(slots[0]) : new Slots(slots);
+  }
+
+  /**
+   * The behaviour of a standing with one slot, the most common kind (one window, or one wait): held
+   * without an array, since every read of the standing would otherwise read one more object.
+   */
+  private static final class OneSlot extends AbstractList<Behaviour> implements RandomAccess {
+    private final Behaviour slot;
+
+    private OneSlot(Behaviour slot) {
+      this.slot = slot;
+    }
+
+    @Override
+    public Behaviour get(int index) {
+      Objects.checkIndex(index, 1);
+      return slot;
+    }
+
+    @Override
+    public int size() {
+      return 1;
+    }
   }
 
   /**

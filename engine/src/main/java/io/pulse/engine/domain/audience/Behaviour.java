@@ -121,20 +121,54 @@ public sealed interface Behaviour {
 
   /**
    * A wait for a follow-up: {@code started} is the latest awaited event (epoch milliseconds, null
-   * before the first), {@code followed} the latest follow-up event.
+   * before the first), {@code followed} the latest follow-up event. Held as primitives, as a
+   * window's times are: every wait is read at every event, and a boxed time is one more object
+   * scattered over the heap per read.
    */
-  record Wait(Long started, Long followed) implements Behaviour {
+  // Only the annotated creator and accessors make the stored form: a field renamed never adds to
+  // it.
+  @JsonAutoDetect(
+      fieldVisibility = JsonAutoDetect.Visibility.NONE,
+      getterVisibility = JsonAutoDetect.Visibility.NONE,
+      isGetterVisibility = JsonAutoDetect.Visibility.NONE)
+  final class Wait implements Behaviour {
 
-    public static final Wait NONE = new Wait(null, null);
+    /** A moment not reached yet: no awaited event, or no follow-up. */
+    private static final long NEVER = Long.MIN_VALUE;
+
+    public static final Wait NONE = new Wait(NEVER, NEVER);
+
+    private final long started;
+    private final long followed;
+
+    private Wait(long started, long followed) {
+      this.started = started;
+      this.followed = followed;
+    }
+
+    @JsonCreator
+    public Wait(@JsonProperty("started") Long started, @JsonProperty("followed") Long followed) {
+      this(started == null ? NEVER : started, followed == null ? NEVER : followed);
+    }
+
+    @JsonProperty("started")
+    public Long started() {
+      return started == NEVER ? null : started;
+    }
+
+    @JsonProperty("followed")
+    public Long followed() {
+      return followed == NEVER ? null : followed;
+    }
 
     Wait start(Instant at) {
       long millis = at.toEpochMilli();
-      return started == null || millis > started ? new Wait(millis, followed) : this;
+      return millis > started ? new Wait(millis, followed) : this;
     }
 
     Wait follow(Instant at) {
       long millis = at.toEpochMilli();
-      return followed == null || millis > followed ? new Wait(started, millis) : this;
+      return millis > followed ? new Wait(started, millis) : this;
     }
 
     /** The wait has run out at {@code now} with no follow-up since it started. */
@@ -152,7 +186,22 @@ public sealed interface Behaviour {
     }
 
     private boolean pending() {
-      return started != null && (followed == null || followed < started);
+      return started != NEVER && followed < started;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Wait wait && started == wait.started && followed == wait.followed;
+    }
+
+    @Override
+    public int hashCode() {
+      return Long.hashCode(started) * 31 + Long.hashCode(followed);
+    }
+
+    @Override
+    public String toString() {
+      return "Wait[started=" + started() + ", followed=" + followed() + "]";
     }
   }
 }
