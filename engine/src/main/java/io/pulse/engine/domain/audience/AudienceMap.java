@@ -27,6 +27,8 @@ final class AudienceMap extends AbstractMap<String, Audience> {
   private volatile List<Audience> ordered;
   private volatile List<Behaviour> behaviours;
   private volatile Map<String, Integer> positions;
+  private volatile boolean[] timedByOwnBehaviour;
+  private volatile boolean[] referred;
 
   AudienceMap(Map<String, Audience> byId) {
     this.byId = Collections.unmodifiableMap(new TreeMap<>(byId));
@@ -87,6 +89,58 @@ final class AudienceMap extends AbstractMap<String, Audience> {
     }
     Integer position = held.get(id);
     return position == null ? -1 : position;
+  }
+
+  /**
+   * Whether the audience at {@code position} of {@link #ordered()} reads nothing but the behaviour
+   * its user remembers for it and the time: its membership changes only when an event changes that
+   * behaviour, or at a moment its standing alone tells.
+   */
+  boolean timedByOwnBehaviour(int position) {
+    boolean[] held = timedByOwnBehaviour;
+    if (held == null) {
+      List<Audience> order = ordered();
+      held = new boolean[order.size()];
+      for (int i = 0; i < held.length; i++) {
+        held[i] = readsOnlyBehaviourAndTime(order.get(i).condition());
+      }
+      timedByOwnBehaviour = held;
+    }
+    return held[position];
+  }
+
+  /** Whether another audience's condition refers to the audience at {@code position}. */
+  boolean referred(int position) {
+    boolean[] held = referred;
+    if (held == null) {
+      List<Audience> order = ordered();
+      held = new boolean[order.size()];
+      for (Audience audience : order) {
+        for (String reference : audience.references()) {
+          int at = position(reference);
+          if (at >= 0) {
+            held[at] = true;
+          }
+        }
+      }
+      referred = held;
+    }
+    return held[position];
+  }
+
+  private static boolean readsOnlyBehaviourAndTime(AudienceCondition condition) {
+    if (condition instanceof AudienceCondition.All all) {
+      return all.conditions().stream().allMatch(AudienceMap::readsOnlyBehaviourAndTime);
+    }
+    if (condition instanceof AudienceCondition.Any any) {
+      return any.conditions().stream().allMatch(AudienceMap::readsOnlyBehaviourAndTime);
+    }
+    if (condition instanceof AudienceCondition.Not not) {
+      return readsOnlyBehaviourAndTime(not.condition());
+    }
+    return condition instanceof AudienceCondition.EventWindow
+        || condition instanceof AudienceCondition.NotFollowedBy
+        || condition instanceof AudienceCondition.During;
   }
 
   /** The conditions that remember behaviour, audience by audience, each in slot order. */

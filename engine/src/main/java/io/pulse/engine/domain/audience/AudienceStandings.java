@@ -1,5 +1,6 @@
 package io.pulse.engine.domain.audience;
 
+import java.time.Instant;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Arrays;
@@ -7,6 +8,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,6 +23,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * stood in the same order shares, so a lookup compares hash codes that stay in the processor's
  * cache from one user to the next, and a user holds only its standings.
  *
+ * <p>Each also remembers, for audiences whose membership only their own behaviour and the time
+ * decide, the next moment that membership may change: an event that leaves such an audience's
+ * behaviour as it was need not read it again, neither to decide the user's membership nor to find
+ * when to wake the user next. Derived, so left out of equality and of the stored form.
+ *
  * <p>Equal to any map with the same entries, and stored as any map is.
  */
 final class AudienceStandings extends AbstractMap<String, AudienceStanding> {
@@ -28,15 +35,38 @@ final class AudienceStandings extends AbstractMap<String, AudienceStanding> {
   /** How many layouts users grow before the shared tree of layouts starts afresh. */
   static final int LAYOUTS_SHARED_AT_MOST = 10_000;
 
+  /** A next moment not known: worked out anew when asked for. */
+  static final long UNKNOWN = Long.MIN_VALUE;
+
+  /** No next moment: time alone never changes the membership. */
+  static final long NEVER = Long.MAX_VALUE;
+
   static final AudienceStandings EMPTY =
-      new AudienceStandings(Layout.ROOT, new AudienceStanding[0]);
+      new AudienceStandings(Layout.ROOT, new AudienceStanding[0], null, null, Long.MIN_VALUE);
 
   private final Layout layout;
   private final AudienceStanding[] standings;
 
-  private AudienceStandings(Layout layout, AudienceStanding[] standings) {
+  // The remembered next moments, by index, in epoch milliseconds. Written only by the one user
+  // whose standings these are, as the moments are asked for. Each is the first moment after the
+  // time it was worked out at when a membership may change; it holds at any later time before it,
+  // while the standing stays the same (a changed standing is a new instance that forgets it) and
+  // the audiences are the same ones.
+  private Audiences momentsUnder;
+  private long[] nextMoments;
+  private long latestWorkedOut;
+
+  private AudienceStandings(
+      Layout layout,
+      AudienceStanding[] standings,
+      Audiences momentsUnder,
+      long[] nextMoments,
+      long latestWorkedOut) {
     this.layout = layout;
     this.standings = standings;
+    this.momentsUnder = momentsUnder;
+    this.nextMoments = nextMoments;
+    this.latestWorkedOut = latestWorkedOut;
   }
 
   /**
@@ -66,11 +96,77 @@ final class AudienceStandings extends AbstractMap<String, AudienceStanding> {
     if (index >= 0) {
       AudienceStanding[] replaced = standings.clone();
       replaced[index] = standing;
-      return new AudienceStandings(layout, replaced);
+      long[] moments = nextMoments == null ? null : nextMoments.clone();
+      if (moments != null) {
+        moments[index] = UNKNOWN;
+      }
+      return new AudienceStandings(layout, replaced, momentsUnder, moments, latestWorkedOut);
     }
     AudienceStanding[] grown = Arrays.copyOf(standings, standings.length + 1);
     grown[standings.length] = standing;
-    return new AudienceStandings(layout.then(id, hash), grown);
+    long[] moments = nextMoments == null ? null : Arrays.copyOf(nextMoments, grown.length);
+    if (moments != null) {
+      moments[standings.length] = UNKNOWN;
+    }
+    return new AudienceStandings(
+        layout.then(id, hash), grown, momentsUnder, moments, latestWorkedOut);
+  }
+
+  /** Where {@code id}'s standing is held, or -1 when there is none. */
+  int indexOf(String id) {
+    return layout.indexOf(id, id.hashCode());
+  }
+
+  /** The standing held at {@code index}. */
+  AudienceStanding standingAt(int index) {
+    return standings[index];
+  }
+
+  /**
+   * The next moment remembered for the standing at {@code index} under {@code audiences}, in epoch
+   * milliseconds, as it holds at {@code now}: {@link #NEVER} for none, {@link #UNKNOWN} when none
+   * is remembered or it may not hold (it is not after {@code now}, or it was worked out after
+   * {@code now}).
+   */
+  long nextMoment(int index, Audiences audiences, Instant now) {
+    if (momentsUnder != audiences) {
+      return UNKNOWN;
+    }
+    // Whole milliseconds: the moment is after now when it is after now's millisecond, and now is
+    // not before the latest moment worked out when it is not before its millisecond's end.
+    long nowMillis = now.toEpochMilli();
+    if (nowMillis < latestWorkedOut) {
+      return UNKNOWN;
+    }
+    long moment = nextMoments[index];
+    return moment > nowMillis ? moment : UNKNOWN;
+  }
+
+  /**
+   * Remembers {@code moment}, the next moment the membership held at {@code index} may change under
+   * {@code audiences}, worked out at {@code now}. A moment finer than a millisecond is not
+   * remembered, since it could not be given back as it was.
+   */
+  void rememberNextMoment(int index, Audiences audiences, Instant now, Optional<Instant> moment) {
+    long millis = NEVER;
+    if (moment.isPresent()) {
+      Instant at = moment.get();
+      if (at.getNano() % 1_000_000 != 0
+          || at.getEpochSecond() >= Long.MAX_VALUE / 1000 - 1
+          || at.getEpochSecond() <= Long.MIN_VALUE / 1000 + 1) {
+        return;
+      }
+      millis = at.toEpochMilli();
+    }
+    long workedOut = now.toEpochMilli() + (now.getNano() % 1_000_000 == 0 ? 0 : 1);
+    if (momentsUnder != audiences || nextMoments == null) {
+      nextMoments = new long[standings.length];
+      Arrays.fill(nextMoments, UNKNOWN);
+      momentsUnder = audiences;
+      latestWorkedOut = workedOut;
+    }
+    nextMoments[index] = millis;
+    latestWorkedOut = Math.max(latestWorkedOut, workedOut);
   }
 
   /**

@@ -71,6 +71,16 @@ public record Audiences(Map<String, Audience> byId) {
     return ((AudienceMap) byId).position(id);
   }
 
+  /** As {@link AudienceMap#timedByOwnBehaviour}. */
+  boolean timedByOwnBehaviour(int position) {
+    return ((AudienceMap) byId).timedByOwnBehaviour(position);
+  }
+
+  /** As {@link AudienceMap#referred}. */
+  boolean referred(int position) {
+    return ((AudienceMap) byId).referred(position);
+  }
+
   /** The conditions that remember behaviour, audience by audience. */
   List<AudienceMap.Behaviour> behaviours() {
     return ((AudienceMap) byId).behaviours();

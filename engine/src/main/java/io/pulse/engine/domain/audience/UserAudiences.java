@@ -117,7 +117,9 @@ public record UserAudiences(Instant asOf, Map<String, AudienceStanding> standing
 
   /**
    * Decides every audience at {@code at}, in reference order; each changed membership is a
-   * transition with {@code cause}, dated {@code at}.
+   * transition with {@code cause}, dated {@code at}. An audience that reads only its own behaviour
+   * and the time, whose standing remembers a next moment still to come, is not read: an event that
+   * changed that behaviour changed the standing, which forgets the moment.
    */
   public Round decide(
       Audiences audiences, UserFacts facts, Instant at, TransitionCause cause, String userId) {
@@ -138,9 +140,19 @@ public record UserAudiences(Instant asOf, Map<String, AudienceStanding> standing
               int position = audiences.position(id);
               return position >= 0 && decided[position];
             });
+    AudienceStandings before = held();
     for (int position = 0; position < ordered.size(); position++) {
       Audience audience = ordered.get(position);
-      AudienceStanding held = standings.get(audience.id());
+      int index = before.indexOf(audience.id());
+      if (index >= 0
+          && audiences.timedByOwnBehaviour(position)
+          && before.nextMoment(index, audiences, at) != AudienceStandings.UNKNOWN) {
+        // Its standing is the one its next moment was worked out for, and that moment is still to
+        // come: neither an event nor the time changed its membership, so it is not read at all.
+        decided[position] = audiences.referred(position) && before.standingAt(index).member();
+        continue;
+      }
+      AudienceStanding held = index < 0 ? null : before.standingAt(index);
       AudienceStanding standing =
           held == null ? AudienceStanding.fresh(audience.id(), audience.version()) : held;
       boolean member = audience.condition().test(standingFacts.of(standing), at);
@@ -192,19 +204,47 @@ public record UserAudiences(Instant asOf, Map<String, AudienceStanding> standing
     return new Round(state, changes);
   }
 
-  /** The first moment after {@code now} at which some membership may change with no event. */
+  /**
+   * The first moment after {@code now} at which some membership may change with no event. The
+   * moment of an audience that reads only its own behaviour and the time is remembered by the
+   * standings, and read from them while it holds, rather than from the behaviour again.
+   */
   public Optional<Instant> nextChange(Audiences audiences, UserFacts facts, Instant now) {
+    long earliestRemembered = AudienceStandings.NEVER;
     Optional<Instant> next = Optional.empty();
     StandingFacts standingFacts = new StandingFacts(facts, this::member);
-    for (Audience audience : audiences.ordered()) {
-      AudienceStanding standing = standings.get(audience.id());
-      if (standing == null) {
-        standing = AudienceStanding.fresh(audience.id(), audience.version());
+    AudienceStandings held = held();
+    List<Audience> ordered = audiences.ordered();
+    for (int position = 0; position < ordered.size(); position++) {
+      Audience audience = ordered.get(position);
+      int index = held.indexOf(audience.id());
+      boolean remembers = index >= 0 && audiences.timedByOwnBehaviour(position);
+      if (remembers) {
+        long moment = held.nextMoment(index, audiences, now);
+        if (moment != AudienceStandings.UNKNOWN) {
+          earliestRemembered = Math.min(earliestRemembered, moment);
+          continue;
+        }
       }
+      AudienceStanding standing =
+          index < 0
+              ? AudienceStanding.fresh(audience.id(), audience.version())
+              : held.standingAt(index);
       Optional<Instant> candidate =
           audience.condition().nextChange(standingFacts.of(standing), now);
+      // Remembered only for a standing kept under this very definition: one kept under an older
+      // one is decided anew at every event until the user's history rebuilds it.
+      if (remembers && standing.version() >= audience.version()) {
+        held.rememberNextMoment(index, audiences, now, candidate);
+      }
       if (candidate.isPresent() && (next.isEmpty() || candidate.get().isBefore(next.get()))) {
         next = candidate;
+      }
+    }
+    if (earliestRemembered != AudienceStandings.NEVER) {
+      Instant remembered = Instant.ofEpochMilli(earliestRemembered);
+      if (next.isEmpty() || remembered.isBefore(next.get())) {
+        next = Optional.of(remembered);
       }
     }
     return next;
