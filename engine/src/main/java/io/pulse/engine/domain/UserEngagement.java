@@ -396,48 +396,75 @@ public record UserEngagement(
 
   /** What audience conditions read about this user, its scores under {@code models}. */
   public UserFacts facts(ScoringModels models) {
-    UserEngagement user = this;
-    return new UserFacts() {
-      @Override
-      public Traits traits() {
-        return user.traits;
-      }
+    return new RoundFacts(this, models);
+  }
 
-      @Override
-      public CustomerMetrics metrics() {
-        return user.metrics;
-      }
+  /**
+   * The facts of one user for one round of decisions. A round reads the same score many times (a
+   * test of it in each audience, and the moment decay takes it past each band), so the points of
+   * the last model read, at the last moment read, are kept for the next read.
+   */
+  private static final class RoundFacts implements UserFacts {
+    private final UserEngagement user;
+    private final ScoringModels models;
+    private String pointsModel;
+    private Instant pointsAt;
+    private ScoringModel pointsScoring;
+    private double points;
 
-      @Override
-      public Optional<Double> score(String model, Instant at) {
-        return models
-            .get(model)
-            .map(scoring -> scoring.scoreFor(user.scoreIn(model).pointsAt(at, scoring)));
-      }
+    RoundFacts(UserEngagement user, ScoringModels models) {
+      this.user = user;
+      this.models = models;
+    }
 
-      @Override
-      public Optional<String> band(String model, double score) {
-        return models.get(model).map(scoring -> scoring.bandFor(score));
-      }
+    @Override
+    public Traits traits() {
+      return user.traits;
+    }
 
-      @Override
-      public List<Band> bands(String model) {
-        ScoringModel scoring = models.byId().get(model);
-        return scoring == null ? List.of() : scoring.bands();
-      }
+    @Override
+    public CustomerMetrics metrics() {
+      return user.metrics;
+    }
 
-      @Override
-      public Optional<Instant> scoreReaches(String model, double score, Instant at) {
-        return models
-            .get(model)
-            .flatMap(
-                scoring ->
-                    scoring.decayReaches(
-                        scoring.pointsForScore(score),
-                        user.scoreIn(model).pointsAt(at, scoring),
-                        at));
+    @Override
+    public Optional<Double> score(String model, Instant at) {
+      return scoring(model, at) ? Optional.of(pointsScoring.scoreFor(points)) : Optional.empty();
+    }
+
+    @Override
+    public Optional<String> band(String model, double score) {
+      return models.get(model).map(scoring -> scoring.bandFor(score));
+    }
+
+    @Override
+    public List<Band> bands(String model) {
+      ScoringModel scoring = models.byId().get(model);
+      return scoring == null ? List.of() : scoring.bands();
+    }
+
+    @Override
+    public Optional<Instant> scoreReaches(String model, double score, Instant at) {
+      return scoring(model, at)
+          ? pointsScoring.decayReaches(pointsScoring.pointsForScore(score), points, at)
+          : Optional.empty();
+    }
+
+    /** Whether {@code model} is a model, with its points at {@code at} in {@link #points}. */
+    private boolean scoring(String model, Instant at) {
+      if (model.equals(pointsModel) && at.equals(pointsAt)) {
+        return true;
       }
-    };
+      ScoringModel scoring = models.byId().get(model);
+      if (scoring == null) {
+        return false;
+      }
+      points = user.scoreIn(model).pointsAt(at, scoring);
+      pointsScoring = scoring;
+      pointsModel = model;
+      pointsAt = at;
+      return true;
+    }
   }
 
   /**
