@@ -42,31 +42,39 @@ final class AudienceStandings extends AbstractMap<String, AudienceStanding> {
   static final long NEVER = Long.MAX_VALUE;
 
   static final AudienceStandings EMPTY =
-      new AudienceStandings(Layout.ROOT, new AudienceStanding[0], null, null, Long.MIN_VALUE);
+      new AudienceStandings(Layout.ROOT, new AudienceStanding[0], null);
 
   private final Layout layout;
   private final AudienceStanding[] standings;
 
-  // The remembered next moments, by index, in epoch milliseconds. Written only by the one user
-  // whose standings these are, as the moments are asked for. Each is the first moment after the
-  // time it was worked out at when a membership may change; it holds at any later time before it,
-  // while the standing stays the same (a changed standing is a new instance that forgets it) and
-  // the audiences are the same ones.
-  private Audiences momentsUnder;
-  private long[] nextMoments;
-  private long latestWorkedOut;
+  // The remembered next moments; null for none. Replaced whole, never changed in place: a state
+  // handed out by its user may be read, and its moments worked out, on another thread at once.
+  private volatile Moments moments;
 
-  private AudienceStandings(
-      Layout layout,
-      AudienceStanding[] standings,
-      Audiences momentsUnder,
-      long[] nextMoments,
-      long latestWorkedOut) {
+  private AudienceStandings(Layout layout, AudienceStanding[] standings, Moments moments) {
     this.layout = layout;
     this.standings = standings;
-    this.momentsUnder = momentsUnder;
-    this.nextMoments = nextMoments;
-    this.latestWorkedOut = latestWorkedOut;
+    this.moments = moments;
+  }
+
+  /**
+   * Next moments by index, in epoch milliseconds, each the first moment after the time it was
+   * worked out at when a membership may change: it holds at any later time before it, while the
+   * standing stays the same (a changed standing is a new instance that forgets it) and the
+   * audiences are the same ones. {@code latestWorkedOut} is the end of the millisecond of the
+   * latest of those times.
+   */
+  private record Moments(Audiences under, long[] byIndex, long latestWorkedOut) {
+
+    /** These moments, with the one at {@code index} forgotten, over {@code length} standings. */
+    Moments forgetting(int index, int length) {
+      long[] kept = Arrays.copyOf(byIndex, length);
+      for (int i = byIndex.length; i < length; i++) {
+        kept[i] = UNKNOWN;
+      }
+      kept[index] = UNKNOWN;
+      return new Moments(under, kept, latestWorkedOut);
+    }
   }
 
   /**
@@ -93,23 +101,19 @@ final class AudienceStandings extends AbstractMap<String, AudienceStanding> {
     Objects.requireNonNull(standing, "standing");
     int hash = id.hashCode();
     int index = layout.indexOf(id, hash);
+    Moments held = moments;
     if (index >= 0) {
       AudienceStanding[] replaced = standings.clone();
       replaced[index] = standing;
-      long[] moments = nextMoments == null ? null : nextMoments.clone();
-      if (moments != null) {
-        moments[index] = UNKNOWN;
-      }
-      return new AudienceStandings(layout, replaced, momentsUnder, moments, latestWorkedOut);
+      return new AudienceStandings(
+          layout, replaced, held == null ? null : held.forgetting(index, replaced.length));
     }
     AudienceStanding[] grown = Arrays.copyOf(standings, standings.length + 1);
     grown[standings.length] = standing;
-    long[] moments = nextMoments == null ? null : Arrays.copyOf(nextMoments, grown.length);
-    if (moments != null) {
-      moments[standings.length] = UNKNOWN;
-    }
     return new AudienceStandings(
-        layout.then(id, hash), grown, momentsUnder, moments, latestWorkedOut);
+        layout.then(id, hash),
+        grown,
+        held == null ? null : held.forgetting(standings.length, grown.length));
   }
 
   /** Where {@code id}'s standing is held, or -1 when there is none. */
@@ -129,44 +133,84 @@ final class AudienceStandings extends AbstractMap<String, AudienceStanding> {
    * {@code now}).
    */
   long nextMoment(int index, Audiences audiences, Instant now) {
-    if (momentsUnder != audiences) {
+    Moments held = moments;
+    if (held == null || held.under() != audiences) {
       return UNKNOWN;
     }
     // Whole milliseconds: the moment is after now when it is after now's millisecond, and now is
-    // not before the latest moment worked out when it is not before its millisecond's end.
+    // not before the latest moment worked out when it is not before that moment's millisecond's
+    // end.
     long nowMillis = now.toEpochMilli();
-    if (nowMillis < latestWorkedOut) {
+    if (nowMillis < held.latestWorkedOut()) {
       return UNKNOWN;
     }
-    long moment = nextMoments[index];
+    long moment = held.byIndex()[index];
     return moment > nowMillis ? moment : UNKNOWN;
   }
 
   /**
-   * Remembers {@code moment}, the next moment the membership held at {@code index} may change under
-   * {@code audiences}, worked out at {@code now}. A moment finer than a millisecond is not
-   * remembered, since it could not be given back as it was.
+   * Starts remembering the next moments worked out under {@code audiences} at {@code now}: they are
+   * kept by {@link Remembering#remember} and published together by {@link Remembering#keep}.
    */
-  void rememberNextMoment(int index, Audiences audiences, Instant now, Optional<Instant> moment) {
-    long millis = NEVER;
-    if (moment.isPresent()) {
-      Instant at = moment.get();
-      if (at.getNano() % 1_000_000 != 0
-          || at.getEpochSecond() >= Long.MAX_VALUE / 1000 - 1
-          || at.getEpochSecond() <= Long.MIN_VALUE / 1000 + 1) {
+  Remembering remembering(Audiences audiences, Instant now) {
+    return new Remembering(audiences, now);
+  }
+
+  /** Next moments worked out in one search, to remember together. */
+  final class Remembering {
+    private final Audiences audiences;
+    private final long workedOut;
+    private long[] byIndex;
+
+    private Remembering(Audiences audiences, Instant now) {
+      this.audiences = audiences;
+      this.workedOut = now.toEpochMilli() + (now.getNano() % 1_000_000 == 0 ? 0 : 1);
+    }
+
+    /**
+     * Remembers {@code moment}, the next moment the membership held at {@code index} may change. A
+     * moment finer than a millisecond is not remembered, since it could not be given back as it
+     * was.
+     */
+    void remember(int index, Optional<Instant> moment) {
+      long millis = NEVER;
+      if (moment.isPresent()) {
+        Instant at = moment.get();
+        if (at.getNano() % 1_000_000 != 0
+            || at.getEpochSecond() >= Long.MAX_VALUE / 1000 - 1
+            || at.getEpochSecond() <= Long.MIN_VALUE / 1000 + 1) {
+          return;
+        }
+        millis = at.toEpochMilli();
+      }
+      if (byIndex == null) {
+        byIndex = new long[standings.length];
+        Arrays.fill(byIndex, UNKNOWN);
+      }
+      byIndex[index] = millis;
+    }
+
+    /**
+     * Publishes what was remembered, with the moments remembered before under the same audiences.
+     * Two searches at once may each publish without the other's moments: one forgotten is worked
+     * out again.
+     */
+    void keep() {
+      if (byIndex == null) {
         return;
       }
-      millis = at.toEpochMilli();
+      Moments held = moments;
+      long latest = workedOut;
+      if (held != null && held.under() == audiences) {
+        latest = Math.max(latest, held.latestWorkedOut());
+        for (int i = 0; i < byIndex.length; i++) {
+          if (byIndex[i] == UNKNOWN) {
+            byIndex[i] = held.byIndex()[i];
+          }
+        }
+      }
+      moments = new Moments(audiences, byIndex, latest);
     }
-    long workedOut = now.toEpochMilli() + (now.getNano() % 1_000_000 == 0 ? 0 : 1);
-    if (momentsUnder != audiences || nextMoments == null) {
-      nextMoments = new long[standings.length];
-      Arrays.fill(nextMoments, UNKNOWN);
-      momentsUnder = audiences;
-      latestWorkedOut = workedOut;
-    }
-    nextMoments[index] = millis;
-    latestWorkedOut = Math.max(latestWorkedOut, workedOut);
   }
 
   /**

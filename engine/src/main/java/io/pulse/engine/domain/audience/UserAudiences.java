@@ -214,6 +214,7 @@ public record UserAudiences(Instant asOf, Map<String, AudienceStanding> standing
     Optional<Instant> next = Optional.empty();
     StandingFacts standingFacts = new StandingFacts(facts, this::member);
     AudienceStandings held = held();
+    AudienceStandings.Remembering remembering = held.remembering(audiences, now);
     List<Audience> ordered = audiences.ordered();
     for (int position = 0; position < ordered.size(); position++) {
       Audience audience = ordered.get(position);
@@ -232,15 +233,20 @@ public record UserAudiences(Instant asOf, Map<String, AudienceStanding> standing
               : held.standingAt(index);
       Optional<Instant> candidate =
           audience.condition().nextChange(standingFacts.of(standing), now);
-      // Remembered only for a standing kept under this very definition: one kept under an older
-      // one is decided anew at every event until the user's history rebuilds it.
-      if (remembers && standing.version() >= audience.version()) {
-        held.rememberNextMoment(index, audiences, now, candidate);
+      // Remembered only for a membership that holds now, under this very definition: a standing
+      // kept under an older one is decided anew at every event until the user's history rebuilds
+      // it, and one decided at an earlier time (a clock behind the one that last decided the user)
+      // at the next event.
+      if (remembers
+          && standing.version() >= audience.version()
+          && audience.condition().test(standingFacts, now) == standing.member()) {
+        remembering.remember(index, candidate);
       }
       if (candidate.isPresent() && (next.isEmpty() || candidate.get().isBefore(next.get()))) {
         next = candidate;
       }
     }
+    remembering.keep();
     if (earliestRemembered != AudienceStandings.NEVER) {
       Instant remembered = Instant.ofEpochMilli(earliestRemembered);
       if (next.isEmpty() || remembered.isBefore(next.get())) {

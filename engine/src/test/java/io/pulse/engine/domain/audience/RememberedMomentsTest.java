@@ -178,12 +178,53 @@ class RememberedMomentsTest {
   }
 
   @Test
+  void aMembershipDecidedByAClockBehindIsDecidedAgainAtTheNextEvent() {
+    // given a launch that begins at F, which a wake-up due at F decided the user into
+    Instant launch = T0.plusSeconds(10);
+    Definitions definitions =
+        new Definitions(
+            MODELS,
+            Audiences.of(
+                Audience.of("launch", "Launch", new AudienceCondition.During(launch, null))));
+    UserEngagement user = user().record(List.of(event("page_view", T0)), definitions, T0).state();
+    user.nextChange(definitions, T0);
+    user = user.wakeUp(definitions, launch).state();
+    user.nextChange(definitions, launch);
+    assertEquals(List.of("launch"), user.audiences().memberships());
+
+    // when an event arrives on a node whose clock is 10 ms behind, which decides the user out
+    Instant behind = launch.minusMillis(10);
+    user =
+        user.record(
+                List.of(event("email_open", behind)),
+                definitions,
+                behind,
+                TraitLimits.DEFAULTS,
+                null)
+            .state();
+    assertEquals(List.of(), user.audiences().memberships());
+    Optional<Instant> next = user.nextChange(definitions, behind);
+
+    // then the next event, after the launch began, decides the user in again
+    Instant later = launch.plusSeconds(1);
+    UserEngagement after =
+        user.record(
+                List.of(event("email_open", later)),
+                definitions,
+                later,
+                TraitLimits.DEFAULTS,
+                next.orElse(Instant.MAX))
+            .state();
+    assertEquals(List.of("launch"), after.audiences().memberships());
+  }
+
+  @Test
   void aRememberedMomentHoldsFromWhenItWasWorkedOutUntilItComes() {
     Audiences audiences = Audiences.of(AUDIENCES.get(0));
     AudienceStandings standings =
         AudienceStandings.EMPTY.with("browsers", AudienceStanding.fresh("browsers", 1));
 
-    standings.rememberNextMoment(0, audiences, T0, Optional.of(T0.plusSeconds(5)));
+    remember(standings, 0, audiences, Optional.of(T0.plusSeconds(5)));
 
     long at = T0.plusSeconds(5).toEpochMilli();
     assertEquals(AudienceStandings.UNKNOWN, standings.nextMoment(0, audiences, T0.minusMillis(1)));
@@ -203,8 +244,8 @@ class RememberedMomentsTest {
         AudienceStandings.EMPTY
             .with("browsers", AudienceStanding.fresh("browsers", 1))
             .with("carts", AudienceStanding.fresh("carts", 1));
-    standings.rememberNextMoment(0, audiences, T0, Optional.of(T0.plusSeconds(5)));
-    standings.rememberNextMoment(1, audiences, T0, Optional.empty());
+    remember(standings, 0, audiences, Optional.of(T0.plusSeconds(5)));
+    remember(standings, 1, audiences, Optional.empty());
 
     AudienceStandings changed =
         standings.with("browsers", new AudienceStanding("browsers", 1, true, 1, List.of()));
@@ -227,11 +268,18 @@ class RememberedMomentsTest {
     AudienceStandings standings =
         AudienceStandings.EMPTY.with("browsers", AudienceStanding.fresh("browsers", 1));
 
-    standings.rememberNextMoment(0, audiences, T0, Optional.of(T0.plusSeconds(5).plusNanos(1)));
+    remember(standings, 0, audiences, Optional.of(T0.plusSeconds(5).plusNanos(1)));
     assertEquals(AudienceStandings.UNKNOWN, standings.nextMoment(0, audiences, T0));
 
-    standings.rememberNextMoment(0, audiences, T0, Optional.of(T0.plusSeconds(5)));
+    remember(standings, 0, audiences, Optional.of(T0.plusSeconds(5)));
     assertEquals(T0.plusSeconds(5).toEpochMilli(), standings.nextMoment(0, audiences, T0));
+  }
+
+  private static void remember(
+      AudienceStandings standings, int index, Audiences audiences, Optional<Instant> moment) {
+    AudienceStandings.Remembering remembering = standings.remembering(audiences, T0);
+    remembering.remember(index, moment);
+    remembering.keep();
   }
 
   /** The same user, its standings copied into new ones that remember nothing. */
