@@ -61,8 +61,8 @@ final class AudienceStandings extends AbstractMap<String, AudienceStanding> {
    * Next moments by index, in epoch milliseconds, each the first moment after the time it was
    * worked out at when a membership may change: it holds at any later time before it, while the
    * standing stays the same (a changed standing is a new instance that forgets it) and the
-   * audiences are the same ones. {@code latestWorkedOut} is the end of the millisecond of the
-   * latest of those times.
+   * audiences are the same ones. {@code latestWorkedOut} is the latest of those times, rounded up
+   * to the millisecond.
    */
   private record Moments(Audiences under, long[] byIndex, long latestWorkedOut) {
 
@@ -129,17 +129,17 @@ final class AudienceStandings extends AbstractMap<String, AudienceStanding> {
   /**
    * The next moment remembered for the standing at {@code index} under {@code audiences}, in epoch
    * milliseconds, as it holds at {@code now}: {@link #NEVER} for none, {@link #UNKNOWN} when none
-   * is remembered or it may not hold (it is not after {@code now}, or it was worked out after
-   * {@code now}).
+   * is remembered or it may not hold (it is not after {@code now}, or some moment of these
+   * standings was worked out after {@code now}).
    */
   long nextMoment(int index, Audiences audiences, Instant now) {
     Moments held = moments;
     if (held == null || held.under() != audiences) {
       return UNKNOWN;
     }
-    // Whole milliseconds: the moment is after now when it is after now's millisecond, and now is
-    // not before the latest moment worked out when it is not before that moment's millisecond's
-    // end.
+    // Whole milliseconds: a moment is after now when it is after now's millisecond, and now is not
+    // before the latest time a moment was worked out at when its millisecond is not before that
+    // time rounded up.
     long nowMillis = now.toEpochMilli();
     if (nowMillis < held.latestWorkedOut()) {
       return UNKNOWN;
@@ -159,18 +159,19 @@ final class AudienceStandings extends AbstractMap<String, AudienceStanding> {
   /** Next moments worked out in one search, to remember together. */
   final class Remembering {
     private final Audiences audiences;
-    private final long workedOut;
+    private final Instant now;
     private long[] byIndex;
 
     private Remembering(Audiences audiences, Instant now) {
       this.audiences = audiences;
-      this.workedOut = now.toEpochMilli() + (now.getNano() % 1_000_000 == 0 ? 0 : 1);
+      this.now = now;
     }
 
     /**
-     * Remembers {@code moment}, the next moment the membership held at {@code index} may change. A
-     * moment finer than a millisecond is not remembered, since it could not be given back as it
-     * was.
+     * Remembers {@code moment}, the next moment the membership held at {@code index} may change,
+     * for a membership that holds at the time the moment is worked out at: until the moment, the
+     * audience is then taken to stand as it stands. A moment finer than a millisecond is not
+     * remembered, since it could not be given back as it was.
      */
     void remember(int index, Optional<Instant> moment) {
       long millis = NEVER;
@@ -200,7 +201,7 @@ final class AudienceStandings extends AbstractMap<String, AudienceStanding> {
         return;
       }
       Moments held = moments;
-      long latest = workedOut;
+      long latest = now.toEpochMilli() + (now.getNano() % 1_000_000 == 0 ? 0 : 1);
       if (held != null && held.under() == audiences) {
         latest = Math.max(latest, held.latestWorkedOut());
         for (int i = 0; i < byIndex.length; i++) {

@@ -118,8 +118,9 @@ public record UserAudiences(Instant asOf, Map<String, AudienceStanding> standing
   /**
    * Decides every audience at {@code at}, in reference order; each changed membership is a
    * transition with {@code cause}, dated {@code at}. An audience that reads only its own behaviour
-   * and the time, whose standing remembers a next moment still to come, is not read: an event that
-   * changed that behaviour changed the standing, which forgets the moment.
+   * and the time, whose standing remembers a next moment that holds at {@code at} (still to come,
+   * and worked out no later than {@code at}), is not read: an event that changed that behaviour
+   * changed the standing, which forgets the moment.
    */
   public Round decide(
       Audiences audiences, UserFacts facts, Instant at, TransitionCause cause, String userId) {
