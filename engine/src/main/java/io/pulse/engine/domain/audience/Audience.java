@@ -112,6 +112,27 @@ public record Audience(
   }
 
   /**
+   * Whether the condition reads nothing but the behaviour its user remembers for it and the time:
+   * its membership changes only when an event changes that behaviour, or at a moment that behaviour
+   * and the condition alone tell.
+   */
+  public boolean readsOnlyOwnBehaviourAndTime() {
+    boolean[] only = {true};
+    condition.visit(
+        node -> {
+          if (!(node instanceof AudienceCondition.All
+              || node instanceof AudienceCondition.Any
+              || node instanceof AudienceCondition.Not
+              || node instanceof AudienceCondition.EventWindow
+              || node instanceof AudienceCondition.NotFollowedBy
+              || node instanceof AudienceCondition.During)) {
+            only[0] = false;
+          }
+        });
+    return only[0];
+  }
+
+  /**
    * Every way this audience is wrong among {@code models} and the {@code others} audiences of its
    * tenant: its id and name, unknown models, bands or audiences, tests out of bounds. The shape of
    * the tree (depth, width, cycles) is checked by {@link Audiences#problemsWith}.

@@ -92,9 +92,8 @@ final class AudienceMap extends AbstractMap<String, Audience> {
   }
 
   /**
-   * Whether the audience at {@code position} of {@link #ordered()} reads nothing but the behaviour
-   * its user remembers for it and the time: its membership changes only when an event changes that
-   * behaviour, or at a moment its standing alone tells.
+   * Whether the audience at {@code position} of {@link #ordered()} reads nothing but its own
+   * behaviour and the time ({@link Audience#readsOnlyOwnBehaviourAndTime}).
    */
   boolean timedByOwnBehaviour(int position) {
     boolean[] held = timedByOwnBehaviour;
@@ -102,7 +101,7 @@ final class AudienceMap extends AbstractMap<String, Audience> {
       List<Audience> order = ordered();
       held = new boolean[order.size()];
       for (int i = 0; i < held.length; i++) {
-        held[i] = readsOnlyBehaviourAndTime(order.get(i).condition());
+        held[i] = order.get(i).readsOnlyOwnBehaviourAndTime();
       }
       timedByOwnBehaviour = held;
     }
@@ -126,21 +125,6 @@ final class AudienceMap extends AbstractMap<String, Audience> {
       referred = held;
     }
     return held[position];
-  }
-
-  private static boolean readsOnlyBehaviourAndTime(AudienceCondition condition) {
-    if (condition instanceof AudienceCondition.All all) {
-      return all.conditions().stream().allMatch(AudienceMap::readsOnlyBehaviourAndTime);
-    }
-    if (condition instanceof AudienceCondition.Any any) {
-      return any.conditions().stream().allMatch(AudienceMap::readsOnlyBehaviourAndTime);
-    }
-    if (condition instanceof AudienceCondition.Not not) {
-      return readsOnlyBehaviourAndTime(not.condition());
-    }
-    return condition instanceof AudienceCondition.EventWindow
-        || condition instanceof AudienceCondition.NotFollowedBy
-        || condition instanceof AudienceCondition.During;
   }
 
   /** The conditions that remember behaviour, audience by audience, each in slot order. */

@@ -35,6 +35,31 @@ class AudienceDefinitionTest {
   }
 
   @Test
+  void anAudienceOfWindowsWaitsAndTimesAloneReadsOnlyItsOwnBehaviourAndTheTime() {
+    AudienceCondition browsed = window("page_view", Duration.ofDays(7), gte(3));
+    AudienceCondition cart = AudienceFixtures.cartAbandoned(Duration.ofHours(1));
+    AudienceCondition launch = new AudienceCondition.During(T0, null);
+    AudienceCondition irish =
+        new AudienceCondition.TraitTest("country", AudienceCondition.TraitOperator.EQ, "IE", null);
+
+    assertTrue(
+        Audience.of(
+                "a",
+                "a",
+                new AudienceCondition.All(
+                    List.of(
+                        new AudienceCondition.Any(List.of(browsed, cart)),
+                        new AudienceCondition.Not(launch))))
+            .readsOnlyOwnBehaviourAndTime());
+    assertFalse(
+        Audience.of("b", "b", new AudienceCondition.All(List.of(browsed, irish)))
+            .readsOnlyOwnBehaviourAndTime());
+    assertFalse(
+        Audience.of("c", "c", new AudienceCondition.Not(new AudienceCondition.InAudience("a")))
+            .readsOnlyOwnBehaviourAndTime());
+  }
+
+  @Test
   void unknownModelsBandsAndAudiencesAreNamed() {
     assertEquals(
         List.of("condition: score.model 'vip' is not a scoring model"),
