@@ -69,9 +69,7 @@ final class AudienceStandings extends AbstractMap<String, AudienceStanding> {
     /** These moments, with the one at {@code index} forgotten, over {@code length} standings. */
     Moments forgetting(int index, int length) {
       long[] kept = Arrays.copyOf(byIndex, length);
-      for (int i = byIndex.length; i < length; i++) {
-        kept[i] = UNKNOWN;
-      }
+      // A standing added is the one at the end.
       kept[index] = UNKNOWN;
       return new Moments(under, kept, latestWorkedOut);
     }

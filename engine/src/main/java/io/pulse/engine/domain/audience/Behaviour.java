@@ -134,9 +134,9 @@ public sealed interface Behaviour {
   final class Wait implements Behaviour {
 
     /** A moment not reached yet: no awaited event, or no follow-up. */
-    private static final long NEVER = Long.MIN_VALUE;
+    private static final long NOT_YET = Long.MIN_VALUE;
 
-    public static final Wait NONE = new Wait(NEVER, NEVER);
+    public static final Wait NONE = new Wait(NOT_YET, NOT_YET);
 
     private final long started;
     private final long followed;
@@ -148,17 +148,17 @@ public sealed interface Behaviour {
 
     @JsonCreator
     public Wait(@JsonProperty("started") Long started, @JsonProperty("followed") Long followed) {
-      this(started == null ? NEVER : started, followed == null ? NEVER : followed);
+      this(started == null ? NOT_YET : started, followed == null ? NOT_YET : followed);
     }
 
     @JsonProperty("started")
     public Long started() {
-      return started == NEVER ? null : started;
+      return started == NOT_YET ? null : started;
     }
 
     @JsonProperty("followed")
     public Long followed() {
-      return followed == NEVER ? null : followed;
+      return followed == NOT_YET ? null : followed;
     }
 
     Wait start(Instant at) {
@@ -186,7 +186,7 @@ public sealed interface Behaviour {
     }
 
     private boolean pending() {
-      return started != NEVER && followed < started;
+      return started != NOT_YET && followed < started;
     }
 
     @Override
