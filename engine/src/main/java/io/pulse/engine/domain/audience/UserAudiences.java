@@ -215,7 +215,8 @@ public record UserAudiences(Instant asOf, Map<String, AudienceStanding> standing
     Optional<Instant> next = Optional.empty();
     StandingFacts standingFacts = new StandingFacts(facts, this::member);
     AudienceStandings held = held();
-    AudienceStandings.Remembering remembering = held.remembering(audiences, now);
+    // Made for the first moment to remember: most searches, one per event, remember none.
+    AudienceStandings.Remembering remembering = null;
     List<Audience> ordered = audiences.ordered();
     for (int position = 0; position < ordered.size(); position++) {
       Audience audience = ordered.get(position);
@@ -241,13 +242,18 @@ public record UserAudiences(Instant asOf, Map<String, AudienceStanding> standing
       if (remembers
           && standing.version() >= audience.version()
           && audience.condition().test(standingFacts, now) == standing.member()) {
+        if (remembering == null) {
+          remembering = held.remembering(audiences, now);
+        }
         remembering.remember(index, candidate);
       }
       if (candidate.isPresent() && (next.isEmpty() || candidate.get().isBefore(next.get()))) {
         next = candidate;
       }
     }
-    remembering.keep();
+    if (remembering != null) {
+      remembering.keep();
+    }
     if (earliestRemembered != AudienceStandings.NEVER) {
       Instant remembered = Instant.ofEpochMilli(earliestRemembered);
       if (next.isEmpty() || remembered.isBefore(next.get())) {
