@@ -1,6 +1,7 @@
 package io.pulse.engine.domain;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -15,10 +16,15 @@ public enum Channel {
   IN_APP,
   OTHER;
 
-  /** The lower-case name used on the wire. */
+  // Every event's channel is read by its wire name: the names and the answers are made once, as
+  // values() hands out a new array on each call.
+  private static final List<Optional<Channel>> ANSWERS =
+      Arrays.stream(values()).map(Optional::of).toList();
+
   /** Worked out once: every event's channel is read and written by it. */
   private final String wireName = name().toLowerCase(Locale.ROOT);
 
+  /** The lower-case name used on the wire. */
   public String wireName() {
     return wireName;
   }
@@ -27,9 +33,9 @@ public enum Channel {
     if (name == null) {
       return Optional.empty();
     }
-    for (Channel channel : values()) {
-      if (channel.wireName().equals(name)) {
-        return Optional.of(channel);
+    for (Optional<Channel> answer : ANSWERS) {
+      if (answer.get().wireName().equals(name)) {
+        return answer;
       }
     }
     return Optional.empty();

@@ -108,6 +108,38 @@ public final class InputText {
    * not well-formed Unicode, or a number that is not finite.
    */
   static Optional<String> treeProblem(String at, Object value) {
+    // Every accepted event's properties pass here: the names of the places are built only for a
+    // tree that has a problem to name.
+    return isStorable(value) ? Optional.empty() : problemIn(at, value);
+  }
+
+  private static boolean isStorable(Object value) {
+    if (value instanceof String text) {
+      return isWellFormed(text);
+    }
+    if (value instanceof Double number) {
+      return Double.isFinite(number);
+    }
+    if (value instanceof Float single) {
+      return Float.isFinite(single);
+    }
+    if (value instanceof Map<?, ?> map) {
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        if (!isWellFormed(String.valueOf(entry.getKey())) || !isStorable(entry.getValue())) {
+          return false;
+        }
+      }
+    } else if (value instanceof List<?> list) {
+      for (Object element : list) {
+        if (!isStorable(element)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static Optional<String> problemIn(String at, Object value) {
     if (value instanceof String text) {
       return isWellFormed(text) ? Optional.empty() : Optional.of(at + " " + NOT_UNICODE);
     }
@@ -121,14 +153,14 @@ public final class InputText {
         if (!isWellFormed(name)) {
           return Optional.of("a field name in " + at + " " + NOT_UNICODE);
         }
-        Optional<String> problem = treeProblem(at + "." + name, entry.getValue());
+        Optional<String> problem = problemIn(at + "." + name, entry.getValue());
         if (problem.isPresent()) {
           return problem;
         }
       }
     } else if (value instanceof List<?> list) {
       for (int i = 0; i < list.size(); i++) {
-        Optional<String> problem = treeProblem(at + "[" + i + "]", list.get(i));
+        Optional<String> problem = problemIn(at + "[" + i + "]", list.get(i));
         if (problem.isPresent()) {
           return problem;
         }

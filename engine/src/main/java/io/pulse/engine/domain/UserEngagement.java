@@ -876,11 +876,8 @@ public record UserEngagement(
 
   UserEngagement apply(ScoredEvent scored) {
     Map<String, ModelScore> nextScores = scores;
-    if (!scored.awards().isEmpty()) {
-      nextScores = new HashMap<>(scores);
-      for (ModelAward award : scored.awards()) {
-        nextScores.put(award.model(), scoreIn(award.model()).apply(award));
-      }
+    for (ModelAward award : scored.awards()) {
+      nextScores = withScoreIn(nextScores, scoreIn(award.model()).apply(award));
     }
     return new UserEngagement(
         userId,
@@ -898,10 +895,30 @@ public record UserEngagement(
   }
 
   private UserEngagement withScore(ModelScore score) {
-    Map<String, ModelScore> nextScores = new HashMap<>(scores);
-    nextScores.put(score.model(), score);
     return new UserEngagement(
-        userId, nextScores, metrics, recentEventIds, scheduledWakeUp, traits, audiences, watches);
+        userId,
+        withScoreIn(scores, score),
+        metrics,
+        recentEventIds,
+        scheduledWakeUp,
+        traits,
+        audiences,
+        watches);
+  }
+
+  /**
+   * {@code scores} with {@code score} in its model. Most users are scored in one model, and every
+   * event replaces its score: that case takes one small map instead of a copied hash map and the
+   * immutable copy the constructor makes of it.
+   */
+  private static Map<String, ModelScore> withScoreIn(
+      Map<String, ModelScore> scores, ModelScore score) {
+    if (scores.isEmpty() || scores.size() == 1 && scores.containsKey(score.model())) {
+      return Map.of(score.model(), score);
+    }
+    Map<String, ModelScore> next = new HashMap<>(scores);
+    next.put(score.model(), score);
+    return next;
   }
 
   public ModelScore scoreIn(String model) {

@@ -22,8 +22,9 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 
 /**
  * Hands validated events to their user entities and completes when every user's group is durable.
@@ -44,7 +45,7 @@ public final class EventIngestion {
   private static final AtomicLong INSTANCES = new AtomicLong();
 
   private final ActorSystem<?> system;
-  private final ClusterSharding sharding;
+  private volatile org.apache.pekko.actor.ActorRef userRegion;
   private final IngestSettings settings;
   private final ActorRef<UserEntity.PartsRecorded> replies;
   private final JournalAvailability journal;
@@ -66,7 +67,6 @@ public final class EventIngestion {
   /** With {@code recovering} telling how many users the node is loading from the journal now. */
   EventIngestion(ActorSystem<?> system, IngestSettings settings, IntSupplier recovering) {
     this.system = system;
-    this.sharding = ClusterSharding.get(system);
     this.settings = settings;
     this.replies =
         system.systemActorOf(
@@ -221,9 +221,26 @@ public final class EventIngestion {
     if (parts.isEmpty()) {
       return;
     }
-    sharding
-        .entityRefFor(UserEntity.ENTITY_KEY, entityId)
-        .tell(new UserEntity.RecordParts(entityId, parts, replies));
+    userRegion()
+        .tell(
+            new ShardingEnvelope<>(entityId, new UserEntity.RecordParts(entityId, parts, replies)),
+            org.apache.pekko.actor.ActorRef.noSender());
+  }
+
+  /**
+   * The users' shard region on this node, found at the first write (sharding starts it after this
+   * is made). A write goes to it as an entity reference would send it; a reference made per write
+   * also built and encoded a name for asks, which a tell never reads.
+   */
+  private org.apache.pekko.actor.ActorRef userRegion() {
+    org.apache.pekko.actor.ActorRef region = userRegion;
+    if (region == null) {
+      region =
+          org.apache.pekko.cluster.sharding.ClusterSharding.get(Adapter.toClassic(system))
+              .shardRegion(UserEntity.ENTITY_KEY.name());
+      userRegion = region;
+    }
+    return region;
   }
 
   /** The parts of one user waiting for its write in flight; guarded by the map's compute. */
