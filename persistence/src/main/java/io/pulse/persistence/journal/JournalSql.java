@@ -161,7 +161,7 @@ final class JournalSql {
    * parameter (from 1) and how long it is. The arrays must be typed by their elements ({@code
    * long[]}, {@code String[]}, {@code byte[][]}...), which the driver sends in binary: it writes an
    * {@code Object[]} out as a text literal for the server to parse, every byte of a {@code bytea}
-   * spelt out in hexadecimal. Returns each event's persistence id, sequence number and ordering.
+   * spelt out in hexadecimal. Its update count is the number of events written.
    */
   static String insertEventsPostgres(EventJournalTableConfiguration journal) {
     EventJournalTableColumnNames j = journal.columnNames();
@@ -177,17 +177,33 @@ final class JournalSql {
         + " ?::varchar[], ?::bigint[], ?::varchar[], ?::int[], ?::int[], ?::int[], ?::varchar[],"
         + " ?::bytea[], ?::int[], ?::varchar[]) AS e(deleted, persistence_id, sequence_number,"
         + " writer, write_timestamp, adapter_manifest, payload_start, payload_length, ser_id,"
-        + " ser_manifest, meta_payload, meta_ser_id, meta_ser_manifest) RETURNING "
-        + quote(j.persistenceId())
-        + ", "
-        + quote(j.sequenceNumber())
-        + ", "
-        + quote(j.ordering());
+        + " ser_manifest, meta_payload, meta_ser_id, meta_ser_manifest)";
   }
 
-  /** Tag rows by ordering, for PostgreSQL: parameters are two arrays (ordering, tag). */
-  static String insertTagsPostgres(EventTagTableConfiguration tags) {
-    return insertIntoTags(tags) + " SELECT * FROM UNNEST(?::bigint[], ?::varchar[])";
+  /**
+   * A batch of events and their tags in one statement, for PostgreSQL: the events as in {@link
+   * #insertEventsPostgres}, then three arrays with one element per tag (the tagged event's
+   * persistence id and sequence number, and the tag), which the server joins with the orderings it
+   * gave the events. The client thus waits for one round trip and reads back one row: how many
+   * events and how many tags were written.
+   */
+  static String insertEventsAndTagsPostgres(
+      EventJournalTableConfiguration journal, EventTagTableConfiguration tags) {
+    EventJournalTableColumnNames j = journal.columnNames();
+    return "WITH inserted AS ("
+        + insertEventsPostgres(journal)
+        + " RETURNING "
+        + quote(j.persistenceId())
+        + " AS persistence_id, "
+        + quote(j.sequenceNumber())
+        + " AS sequence_number, "
+        + quote(j.ordering())
+        + " AS ordering), tagged AS ("
+        + insertIntoTags(tags)
+        + " SELECT i.ordering, t.tag FROM inserted i JOIN UNNEST(?::varchar[], ?::bigint[],"
+        + " ?::varchar[]) AS t(persistence_id, sequence_number, tag)"
+        + " ON i.persistence_id = t.persistence_id AND i.sequence_number = t.sequence_number"
+        + " RETURNING 1) SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM tagged)";
   }
 
   private static String insertIntoTags(EventTagTableConfiguration tags) {

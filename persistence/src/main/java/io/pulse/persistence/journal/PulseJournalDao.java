@@ -63,6 +63,7 @@ public class PulseJournalDao extends DefaultJournalDao {
   private final boolean postgres;
   private final String insertEventsSql;
   private final String insertTagsSql;
+  private final String insertEventsAndTagsSql;
   private final String highestSequenceNrsSql;
   private final CoalescingLookup<Long> highestSequenceNrs;
   private final BoundedSourceQueue<QueuedWrite> writes;
@@ -80,8 +81,9 @@ public class PulseJournalDao extends DefaultJournalDao {
     this.postgres = profile instanceof PostgresProfile;
     this.insertEventsSql =
         postgres ? JournalSql.insertEventsPostgres(journal) : JournalSql.insertEvent(journal);
-    this.insertTagsSql =
-        postgres ? JournalSql.insertTagsPostgres(tags) : JournalSql.insertTagOfEvent(journal, tags);
+    this.insertTagsSql = postgres ? null : JournalSql.insertTagOfEvent(journal, tags);
+    this.insertEventsAndTagsSql =
+        postgres ? JournalSql.insertEventsAndTagsPostgres(journal, tags) : null;
     this.highestSequenceNrsSql = JournalSql.highestSequenceNrsPostgres(journal);
     this.highestSequenceNrs =
         new CoalescingLookup<>(
@@ -267,7 +269,10 @@ public class PulseJournalDao extends DefaultJournalDao {
     byte[][] metaPayloads = new byte[size][];
     Integer[] metaSerIds = new Integer[size];
     String[] metaSerManifests = new String[size];
-    Map<String, Set<String>> tagsByEvent = new HashMap<>();
+    String[] tagPersistenceIds = new String[tagCount];
+    long[] tagSequenceNumbers = new long[tagCount];
+    String[] tagNames = new String[tagCount];
+    int tagged = 0;
     for (int i = 0; i < size; i++) {
       JournalPekkoSerializationRow row = rows.get(i)._1();
       deleted[i] = row.deleted();
@@ -286,16 +291,20 @@ public class PulseJournalDao extends DefaultJournalDao {
       metaPayloads[i] = row.metaPayload().isDefined() ? row.metaPayload().get() : null;
       metaSerIds[i] = row.metaSerId().isDefined() ? (Integer) row.metaSerId().get() : null;
       metaSerManifests[i] = row.metaSerManifest().isDefined() ? row.metaSerManifest().get() : null;
-      if (!rows.get(i)._2().isEmpty()) {
-        tagsByEvent.put(eventKey(row.persistenceId(), row.sequenceNumber()), rows.get(i)._2());
+      Set<String> tags = rows.get(i)._2();
+      if (!tags.isEmpty()) {
+        for (String tag : CollectionConverters.asJava(tags)) {
+          tagPersistenceIds[tagged] = row.persistenceId();
+          tagSequenceNumbers[tagged] = row.sequenceNumber();
+          tagNames[tagged] = tag;
+          tagged++;
+        }
       }
     }
-    long[] tagOrderings = new long[tagCount];
-    String[] tagNames = new String[tagCount];
-    int tagged = 0;
     // The driver's own connection takes primitive arrays; the pool's wrapper only Object[].
     PGConnection postgres = connection.unwrap(PGConnection.class);
-    try (PreparedStatement insert = connection.prepareStatement(insertEventsSql)) {
+    try (PreparedStatement insert =
+        connection.prepareStatement(tagCount == 0 ? insertEventsSql : insertEventsAndTagsSql)) {
       insert.setBytes(1, payloads);
       insert.setArray(2, postgres.createArrayOf("boolean", deleted));
       insert.setArray(3, connection.createArrayOf("varchar", persistenceIds));
@@ -310,40 +319,31 @@ public class PulseJournalDao extends DefaultJournalDao {
       insert.setArray(12, connection.createArrayOf("bytea", metaPayloads));
       insert.setArray(13, connection.createArrayOf("int4", metaSerIds));
       insert.setArray(14, connection.createArrayOf("varchar", metaSerManifests));
-      int written = 0;
-      try (ResultSet inserted = insert.executeQuery()) {
-        while (inserted.next()) {
-          written++;
-          Set<String> tags = tagsByEvent.get(eventKey(inserted.getString(1), inserted.getLong(2)));
-          if (tags != null) {
-            long ordering = inserted.getLong(3);
-            for (String tag : CollectionConverters.asJava(tags)) {
-              tagOrderings[tagged] = ordering;
-              tagNames[tagged] = tag;
-              tagged++;
-            }
-          }
+      if (tagCount == 0) {
+        written(insert.executeUpdate(), size, 0, 0);
+        return;
+      }
+      insert.setArray(15, connection.createArrayOf("varchar", tagPersistenceIds));
+      insert.setArray(16, postgres.createArrayOf("bigint", tagSequenceNumbers));
+      insert.setArray(17, connection.createArrayOf("varchar", tagNames));
+      try (ResultSet counts = insert.executeQuery()) {
+        if (!counts.next()) {
+          throw new SQLException("the journal insert answered no counts");
         }
+        written(counts.getLong(1), size, counts.getLong(2), tagCount);
       }
-      if (written != size) {
-        throw new SQLException("wrote " + written + " of " + size + " journal rows");
-      }
-      if (tagged != tagCount) {
-        throw new SQLException("found " + tagged + " of " + tagCount + " tags' journal rows");
-      }
-    }
-    if (tagCount == 0) {
-      return;
-    }
-    try (PreparedStatement insert = connection.prepareStatement(insertTagsSql)) {
-      insert.setArray(1, postgres.createArrayOf("bigint", tagOrderings));
-      insert.setArray(2, connection.createArrayOf("varchar", tagNames));
-      insert.executeUpdate();
     }
   }
 
-  private static String eventKey(String persistenceId, long sequenceNumber) {
-    return sequenceNumber + "/" + persistenceId;
+  /** Fails the write, and so its transaction, unless every event and every tag was written. */
+  private static void written(long events, int expectedEvents, long tags, int expectedTags)
+      throws SQLException {
+    if (events != expectedEvents) {
+      throw new SQLException("wrote " + events + " of " + expectedEvents + " journal rows");
+    }
+    if (tags != expectedTags) {
+      throw new SQLException("wrote " + tags + " of " + expectedTags + " tag rows");
+    }
   }
 
   private void writeBatched(
