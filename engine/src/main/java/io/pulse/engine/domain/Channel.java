@@ -16,8 +16,8 @@ public enum Channel {
   IN_APP,
   OTHER;
 
-  // Every event's channel is read by its wire name: the names and the answers are made once, as
-  // values() hands out a new array on each call.
+  // Every event's channel is read by its wire name: the answers are made once, where values()
+  // would hand out a new array on each call and Optional.of a new answer.
   private static final List<Optional<Channel>> ANSWERS =
       Arrays.stream(values()).map(Optional::of).toList();
 

@@ -876,8 +876,14 @@ public record UserEngagement(
 
   UserEngagement apply(ScoredEvent scored) {
     Map<String, ModelScore> nextScores = scores;
-    for (ModelAward award : scored.awards()) {
-      nextScores = withScoreIn(nextScores, scoreIn(award.model()).apply(award));
+    if (scored.awards().size() == 1) {
+      ModelAward award = scored.awards().get(0);
+      nextScores = withScoreIn(scores, scoreIn(award.model()).apply(award));
+    } else if (!scored.awards().isEmpty()) {
+      nextScores = new HashMap<>(scores);
+      for (ModelAward award : scored.awards()) {
+        nextScores.put(award.model(), scoreIn(award.model()).apply(award));
+      }
     }
     return new UserEngagement(
         userId,

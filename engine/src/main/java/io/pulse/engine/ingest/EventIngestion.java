@@ -228,9 +228,9 @@ public final class EventIngestion {
   }
 
   /**
-   * The users' shard region on this node, found at the first write (sharding starts it after this
-   * is made). A write goes to it as an entity reference would send it; a reference made per write
-   * also built and encoded a name for asks, which a tell never reads.
+   * The users' shard region on this node, looked up at the first write and kept. A write goes to it
+   * as an entity reference would send it; a reference made per write also built and encoded a name
+   * for asks, which a tell never reads.
    */
   private org.apache.pekko.actor.ActorRef userRegion() {
     org.apache.pekko.actor.ActorRef region = userRegion;

@@ -49,10 +49,11 @@ import slick.jdbc.PostgresProfile;
  * ordering}, one statement per event, because it needs each event's ordering for its tag rows.
  * Nearly every batch here holds one (transitions, wake-up requests, first events and purchases are
  * tagged), so the journal lost its multi-row inserts. On PostgreSQL this DAO inserts the whole
- * batch with one statement over arrays that returns every event's ordering, then all its tag rows
- * with a second one, in one transaction: two statements per batch whatever its size. On other
- * databases (the embedded H2) it inserts the events as one JDBC batch and each tag row by looking
- * its event's ordering up by primary key. The rows and tags written are the same as the plugin's.
+ * batch and its tag rows with one statement over arrays, whatever the batch's size: the server
+ * joins the tags to the orderings it gives the events, and answers how many of each it wrote. On
+ * other databases (the embedded H2) it inserts the events as one JDBC batch and each tag row by
+ * looking its event's ordering up by primary key. The rows and tags written are the same as the
+ * plugin's.
  *
  * <p>Every entity that starts asks for its highest sequence number. On PostgreSQL the requests that
  * arrive while others are in flight are answered together by one query ({@link CoalescingLookup}),
@@ -291,14 +292,11 @@ public class PulseJournalDao extends DefaultJournalDao {
       metaPayloads[i] = row.metaPayload().isDefined() ? row.metaPayload().get() : null;
       metaSerIds[i] = row.metaSerId().isDefined() ? (Integer) row.metaSerId().get() : null;
       metaSerManifests[i] = row.metaSerManifest().isDefined() ? row.metaSerManifest().get() : null;
-      Set<String> tags = rows.get(i)._2();
-      if (!tags.isEmpty()) {
-        for (String tag : CollectionConverters.asJava(tags)) {
-          tagPersistenceIds[tagged] = row.persistenceId();
-          tagSequenceNumbers[tagged] = row.sequenceNumber();
-          tagNames[tagged] = tag;
-          tagged++;
-        }
+      for (String tag : CollectionConverters.asJava(rows.get(i)._2())) {
+        tagPersistenceIds[tagged] = row.persistenceId();
+        tagSequenceNumbers[tagged] = row.sequenceNumber();
+        tagNames[tagged] = tag;
+        tagged++;
       }
     }
     // The driver's own connection takes primitive arrays; the pool's wrapper only Object[].
