@@ -108,64 +108,53 @@ public final class InputText {
    * not well-formed Unicode, or a number that is not finite.
    */
   static Optional<String> treeProblem(String at, Object value) {
-    // Every accepted event's properties pass here: the names of the places are built only for a
-    // tree that has a problem to name.
-    return isStorable(value) ? Optional.empty() : problemIn(at, value);
+    TreeProblem problem = problemIn(value);
+    return problem == null ? Optional.empty() : Optional.of(problem.under(at));
   }
 
-  private static boolean isStorable(Object value) {
-    if (value instanceof String text) {
-      return isWellFormed(text);
+  /**
+   * A problem found in a tree, at {@code place} below its root ({@code ""} for the root itself).
+   * Every accepted event's properties are walked: the place is named on the way back from a
+   * problem, so a tree without one builds no name.
+   */
+  private record TreeProblem(String place, boolean inAFieldName, String what) {
+
+    TreeProblem inside(String step) {
+      return new TreeProblem(step + place, inAFieldName, what);
     }
-    if (value instanceof Double number) {
-      return Double.isFinite(number);
+
+    String under(String at) {
+      return (inAFieldName ? "a field name in " : "") + at + place + " " + what;
     }
-    if (value instanceof Float single) {
-      return Float.isFinite(single);
-    }
-    if (value instanceof Map<?, ?> map) {
-      for (Map.Entry<?, ?> entry : map.entrySet()) {
-        if (!isWellFormed(String.valueOf(entry.getKey())) || !isStorable(entry.getValue())) {
-          return false;
-        }
-      }
-    } else if (value instanceof List<?> list) {
-      for (Object element : list) {
-        if (!isStorable(element)) {
-          return false;
-        }
-      }
-    }
-    return true;
   }
 
-  private static Optional<String> problemIn(String at, Object value) {
+  private static TreeProblem problemIn(Object value) {
     if (value instanceof String text) {
-      return isWellFormed(text) ? Optional.empty() : Optional.of(at + " " + NOT_UNICODE);
+      return isWellFormed(text) ? null : new TreeProblem("", false, NOT_UNICODE);
     }
     if (value instanceof Double number && !Double.isFinite(number)
         || value instanceof Float single && !Float.isFinite(single)) {
-      return Optional.of(at + " must be a finite number");
+      return new TreeProblem("", false, "must be a finite number");
     }
     if (value instanceof Map<?, ?> map) {
       for (Map.Entry<?, ?> entry : map.entrySet()) {
         String name = String.valueOf(entry.getKey());
         if (!isWellFormed(name)) {
-          return Optional.of("a field name in " + at + " " + NOT_UNICODE);
+          return new TreeProblem("", true, NOT_UNICODE);
         }
-        Optional<String> problem = problemIn(at + "." + name, entry.getValue());
-        if (problem.isPresent()) {
-          return problem;
+        TreeProblem problem = problemIn(entry.getValue());
+        if (problem != null) {
+          return problem.inside("." + name);
         }
       }
     } else if (value instanceof List<?> list) {
       for (int i = 0; i < list.size(); i++) {
-        Optional<String> problem = problemIn(at + "[" + i + "]", list.get(i));
-        if (problem.isPresent()) {
-          return problem;
+        TreeProblem problem = problemIn(list.get(i));
+        if (problem != null) {
+          return problem.inside("[" + i + "]");
         }
       }
     }
-    return Optional.empty();
+    return null;
   }
 }
