@@ -22,7 +22,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 
@@ -45,7 +44,7 @@ public final class EventIngestion {
   private static final AtomicLong INSTANCES = new AtomicLong();
 
   private final ActorSystem<?> system;
-  private volatile org.apache.pekko.actor.ActorRef userRegion;
+  private volatile ActorRef<ShardingEnvelope<UserEntity.Command>> userRegion;
   private final IngestSettings settings;
   private final ActorRef<UserEntity.PartsRecorded> replies;
   private final JournalAvailability journal;
@@ -223,21 +222,14 @@ public final class EventIngestion {
     }
     userRegion()
         .tell(
-            new ShardingEnvelope<>(entityId, new UserEntity.RecordParts(entityId, parts, replies)),
-            org.apache.pekko.actor.ActorRef.noSender());
+            new ShardingEnvelope<>(entityId, new UserEntity.RecordParts(entityId, parts, replies)));
   }
 
-  /**
-   * The users' shard region on this node, looked up at the first write and kept. A write goes to it
-   * as an entity reference would send it; a reference made per write also built and encoded a name
-   * for asks, which a tell never reads.
-   */
-  private org.apache.pekko.actor.ActorRef userRegion() {
-    org.apache.pekko.actor.ActorRef region = userRegion;
+  /** The users' shard region, looked up at the first write (sharding may start after this). */
+  private ActorRef<ShardingEnvelope<UserEntity.Command>> userRegion() {
+    ActorRef<ShardingEnvelope<UserEntity.Command>> region = userRegion;
     if (region == null) {
-      region =
-          org.apache.pekko.cluster.sharding.ClusterSharding.get(Adapter.toClassic(system))
-              .shardRegion(UserEntity.ENTITY_KEY.name());
+      region = UserEntity.shardRegion(system);
       userRegion = region;
     }
     return region;

@@ -29,7 +29,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -263,6 +265,17 @@ public final class UserEntity
             Entity.of(
                 ENTITY_KEY,
                 context -> create(context.getEntityId(), models, settings, observer, clock)));
+  }
+
+  /**
+   * The users' shard region on this node, once {@link #init} has registered it: it takes a {@link
+   * ShardingEnvelope} as an entity reference sends it. A writer that only tells keeps it, where an
+   * entity reference made per message also builds and encodes a name for asks.
+   */
+  public static ActorRef<ShardingEnvelope<Command>> shardRegion(ActorSystem<?> system) {
+    return Adapter.toTyped(
+        org.apache.pekko.cluster.sharding.ClusterSharding.get(Adapter.toClassic(system))
+            .shardRegion(ENTITY_KEY.name()));
   }
 
   public static Behavior<Command> create(
